@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * DOC: vsvm overview
+ *
+ * vsvm is a virtual compute GPU whose reason to exist is shared virtual
+ * memory: its engines dereference plain CPU pointers. It is bound to a
+ * platform device created at module load and registers a DRM render node.
+ *
+ * Files, one responsibility each:
+ *
+ * - vsvm_drv.c: module parameters, device bring-up and the ioctl table.
+ * - vsvm_query.c: DRM_IOCTL_VSVM_QUERY.
+ * - vsvm_debugfs.c: debugfs files under the DRM minor's directory.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/sizes.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+static unsigned int vram_size_mb = 256;
+module_param(vram_size_mb, uint, 0444);
+MODULE_PARM_DESC(vram_size_mb,
+		 "Size of the simulated VRAM in MiB, a multiple of 2 from 2 to 16384 (default 256)");
+
+static unsigned int num_engines = 4;
+module_param(num_engines, uint, 0444);
+MODULE_PARM_DESC(num_engines, "Number of engines, 1 to 16 (default 4)");
+
+#define VSVM_MAX_VRAM_MB	16384
+#define VSVM_MAX_ENGINES	16
+
+static struct platform_device *vsvm_pdev;
+
+static int vsvm_params_check(void)
+{
+	if (!vram_size_mb || vram_size_mb % 2 ||
+	    vram_size_mb > VSVM_MAX_VRAM_MB) {
+		pr_err("vsvm: vram_size_mb=%u: must be a multiple of 2 from 2 to %u\n",
+		       vram_size_mb, VSVM_MAX_VRAM_MB);
+		return -EINVAL;
+	}
+	if (!num_engines || num_engines > VSVM_MAX_ENGINES) {
+		pr_err("vsvm: num_engines=%u: must be from 1 to %u\n",
+		       num_engines, VSVM_MAX_ENGINES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile;
+
+	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
+	if (!vfile)
+		return -ENOMEM;
+
+	vfile->vdev = to_vsvm_device(drm);
+	file->driver_priv = vfile;
+	return 0;
+}
+
+static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+	file->driver_priv = NULL;
+}
+
+static const struct drm_ioctl_desc vsvm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(VSVM_QUERY, vsvm_query_ioctl, DRM_RENDER_ALLOW),
+};
+
+static const struct file_operations vsvm_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+};
+
+static const struct drm_driver vsvm_driver = {
+	.driver_features = DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
+	.open = vsvm_open,
+	.postclose = vsvm_postclose,
+	.ioctls = vsvm_ioctls,
+	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
+	.fops = &vsvm_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.date = "20261122",
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static int vsvm_probe(struct platform_device *pdev)
+{
+	struct vsvm_device *vdev;
+	int ret;
+
+	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_driver,
+				  struct vsvm_device, drm);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+
+	vdev->pdev = pdev;
+	vdev->vram_size = (u64)vram_size_mb * SZ_1M;
+	vdev->num_engines = num_engines;
+	platform_set_drvdata(pdev, vdev);
+
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	vsvm_debugfs_init(vdev);
+
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret)
+		return ret;
+
+	drm_dbg_driver(&vdev->drm, "%u engines, %llu MiB VRAM\n",
+		       vdev->num_engines, vdev->vram_size >> 20);
+	return 0;
+}
+
+static void vsvm_remove(struct platform_device *pdev)
+{
+	struct vsvm_device *vdev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&vdev->drm);
+}
+
+static struct platform_driver vsvm_platform_driver = {
+	.probe = vsvm_probe,
+	.remove = vsvm_remove,
+	.driver = {
+		.name = DRIVER_NAME,
+	},
+};
+
+static int __init vsvm_init(void)
+{
+	int ret;
+
+	ret = vsvm_params_check();
+	if (ret)
+		return ret;
+
+	ret = platform_driver_register(&vsvm_platform_driver);
+	if (ret)
+		return ret;
+
+	vsvm_pdev = platform_device_register_simple(DRIVER_NAME, -1, NULL, 0);
+	if (IS_ERR(vsvm_pdev)) {
+		ret = PTR_ERR(vsvm_pdev);
+		goto err_unregister_driver;
+	}
+
+	if (!platform_get_drvdata(vsvm_pdev)) {
+		/* probe failed: its error is in the kernel log */
+		ret = -ENODEV;
+		goto err_unregister_device;
+	}
+	return 0;
+
+err_unregister_device:
+	platform_device_unregister(vsvm_pdev);
+err_unregister_driver:
+	platform_driver_unregister(&vsvm_platform_driver);
+	return ret;
+}
+
+static void __exit vsvm_exit(void)
+{
+	platform_device_unregister(vsvm_pdev);
+	platform_driver_unregister(&vsvm_platform_driver);
+}
+
+module_init(vsvm_init);
+module_exit(vsvm_exit);
+
+MODULE_AUTHOR("The vsvm authors");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#ifndef _VSVM_DRV_H_
+#define _VSVM_DRV_H_
+
+#include <linux/types.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+
+#define DRIVER_NAME	"vsvm"
+#define DRIVER_DESC	"Virtual SVM compute GPU"
+#define DRIVER_MAJOR	0
+#define DRIVER_MINOR	1
+
+/* Width of a GPU virtual address: equal to the CPU's user address space. */
+#define VSVM_VA_BITS	48
+
+struct platform_device;
+
+/**
+ * struct vsvm_device - one vsvm GPU
+ * @drm: the DRM device, embedded; allocated by devm_drm_dev_alloc()
+ * @pdev: the platform device the GPU is bound to
+ * @vram_size: size of the simulated device memory in bytes, fixed at probe
+ * @num_engines: number of engines, fixed at probe
+ *
+ * Everything here is set before drm_dev_register() and read-only after, so
+ * it needs no lock.
+ */
+struct vsvm_device {
+	struct drm_device drm;
+	struct platform_device *pdev;
+	u64 vram_size;
+	u32 num_engines;
+};
+
+/**
+ * struct vsvm_file - per open file state
+ * @vdev: the device this file was opened on
+ */
+struct vsvm_file {
+	struct vsvm_device *vdev;
+};
+
+static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
+{
+	return container_of(drm, struct vsvm_device, drm);
+}
+
+/* vsvm_query.c */
+int vsvm_query_ioctl(struct drm_device *drm, void *data,
+		     struct drm_file *file);
+
+/* vsvm_debugfs.c */
+void vsvm_debugfs_init(struct vsvm_device *vdev);
+
+#endif /* _VSVM_DRV_H_ */

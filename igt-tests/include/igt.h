@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright © 2026 The vsvm authors
+ *
+ * Declarations mirroring the IGT 1.27.1 API, for building the vsvm tests
+ * against Debian's libigt.so.0 (package intel-gpu-tools), which ships the
+ * library without headers. Like IGT's own igt.h this is the umbrella header
+ * a test includes first; it only pulls in the parts the vsvm tests use.
+ * Configuring with -Digt_source=/path/to/igt-gpu-tools uses that tree's real
+ * headers instead.
+ */
+
+#ifndef IGT_H
+#define IGT_H
+
+#include "drmtest.h"
+#include "igt_core.h"
+#include "ioctl_wrappers.h"
+
+#endif /* IGT_H */

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright © 2026 The vsvm authors
+ *
+ * Declarations mirroring the IGT 1.27.1 API, for building the vsvm tests
+ * against Debian's libigt.so.0 (package intel-gpu-tools), which ships the
+ * library without its headers. Only what the vsvm tests use is declared; the
+ * macros expand to the same calls, with the same arguments, as IGT's own, so
+ * the binaries use the library exactly as in-tree tests do.
+ *
+ * Configuring with -Digt_source=/path/to/igt-gpu-tools uses that tree's real
+ * headers instead, and none of the files in this directory.
+ *
+ * ABI notes, checked against libigt.so.0 1.27.1 (nm -D, objdump):
+ * - igt_subtest_jmpbuf and igt_dynamic_jmpbuf are 200-byte jmp_buf objects,
+ *   entered with sigsetjmp(..., 1) as IGT does.
+ * - 1.27.1 has no __igt_init(): igt_main calls igt_subtest_init_parse_opts(),
+ *   the test body, then igt_exit().
+ * - __igt_subtest_group_save() takes (int *save, int *desc).
+ */
+
+#ifndef IGT_CORE_H
+#define IGT_CORE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifndef IGT_LOG_DOMAIN
+#define IGT_LOG_DOMAIN (NULL)
+#endif
+
+#define __noreturn __attribute__((noreturn))
+#define __maybe_unused __attribute__((unused))
+
+/* Exit codes of a test binary, as understood by igt_runner. */
+#define IGT_EXIT_SUCCESS	0
+#define IGT_EXIT_SKIP		77
+#define IGT_EXIT_INVALID	79
+#define IGT_EXIT_FAILURE	98
+#define IGT_EXIT_ABORT		112
+
+/*
+ * The library reads this weak symbol for --help-description; a test defines
+ * it with IGT_TEST_DESCRIPTION().
+ */
+extern const char *__igt_test_description __attribute__((weak));
+
+#define IGT_TEST_DESCRIPTION(str) const char *__igt_test_description = str
+
+/* Token helpers used to give each control block its own variables. */
+#define __igt_tokencat2(x, y) x ## y
+#define igt_tokencat(x, y) __igt_tokencat2(x, y)
+#define igt_unique(prefix) \
+	igt_tokencat(igt_tokencat(__igt_unique__, prefix), __LINE__)
+
+/* Subtest machinery. */
+extern jmp_buf igt_subtest_jmpbuf;
+extern jmp_buf igt_dynamic_jmpbuf;
+
+struct option;
+typedef int (*igt_opt_handler_t)(int opt, int opt_index, void *data);
+
+int igt_subtest_init_parse_opts(int *argc, char **argv,
+				const char *extra_short_opts,
+				const struct option *extra_long_opts,
+				const char *help_str,
+				igt_opt_handler_t extra_opt_handler,
+				void *handler_data);
+
+bool __igt_fixture(void);
+void __igt_fixture_complete(void);
+__noreturn void __igt_fixture_end(void);
+bool __igt_run_subtest(const char *subtest_name, const char *file,
+		       const int line);
+const char *igt_subtest_name(void);
+bool igt_only_list_subtests(void);
+void __igt_subtest_group_save(int *save, int *desc);
+void __igt_subtest_group_restore(int save, int desc);
+
+void igt_success(void);
+bool igt_can_fail(void);
+__noreturn void igt_fail(int exitcode);
+__noreturn void igt_exit(void);
+
+__noreturn __attribute__((format(printf, 1, 2)))
+void igt_skip(const char *f, ...);
+
+__noreturn __attribute__((format(printf, 5, 6)))
+void __igt_skip_check(const char *file, const int line,
+		      const char *func, const char *check,
+		      const char *format, ...);
+
+__noreturn __attribute__((format(printf, 6, 7)))
+void __igt_fail_assert(const char *domain, const char *file,
+		       const int line, const char *func, const char *assertion,
+		       const char *format, ...);
+
+__attribute__((format(printf, 1, 2)))
+void igt_describe_f(const char *fmt, ...);
+
+#define igt_describe(dsc) igt_describe_f("%s", dsc)
+
+/*
+ * igt_fixture: setup code, skipped while only listing subtests. A skip or
+ * failure inside it longjmps back here and marks the following subtests.
+ */
+#define igt_fixture \
+	for (volatile int igt_unique(__tmpint) = 0; \
+	     igt_unique(__tmpint) < 1 && \
+	     (__igt_fixture() && \
+	      (sigsetjmp(igt_subtest_jmpbuf, 1) == 0)); \
+	     igt_unique(__tmpint)++, __igt_fixture_complete())
+
+#define igt_subtest(name) \
+	for (; __igt_run_subtest((name), __FILE__, __LINE__) && \
+	       (sigsetjmp(igt_subtest_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define __igt_subtest_f(tmp, format...) \
+	for (char tmp [256]; \
+	     snprintf(tmp, sizeof(tmp), format), \
+	     __igt_run_subtest(tmp, __FILE__, __LINE__) && \
+	     (sigsetjmp(igt_subtest_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define igt_subtest_f(f...) __igt_subtest_f(igt_unique(__tmpchar), f)
+
+#define igt_subtest_group \
+	for (int igt_unique(__tmpint) = 0, \
+	     igt_unique(__save) = 0, \
+	     igt_unique(__desc) = 0; \
+	     igt_unique(__tmpint) < 1 && \
+	     (__igt_subtest_group_save(&igt_unique(__save), \
+				       &igt_unique(__desc)), true); \
+	     igt_unique(__tmpint)++, \
+	     __igt_subtest_group_restore(igt_unique(__save), \
+					 igt_unique(__desc)))
+
+#define igt_main_args(short_opts, long_opts, help_str, opt_handler, handler_data) \
+	static void igt_unique(__real_main)(void); \
+	int main(int argc, char **argv) \
+	{ \
+		igt_subtest_init_parse_opts(&argc, argv, \
+					    short_opts, long_opts, help_str, \
+					    opt_handler, handler_data); \
+		igt_unique(__real_main)(); \
+		igt_exit(); \
+	} \
+	static void igt_unique(__real_main)(void)
+
+#define igt_main igt_main_args(NULL, NULL, NULL, NULL, NULL)
+
+/* Logging. */
+enum igt_log_level {
+	IGT_LOG_DEBUG,
+	IGT_LOG_INFO,
+	IGT_LOG_WARN,
+	IGT_LOG_CRITICAL,
+	IGT_LOG_NONE,
+};
+
+__attribute__((format(printf, 3, 4)))
+void igt_log(const char *domain, enum igt_log_level level,
+	     const char *format, ...);
+__attribute__((format(printf, 3, 0)))
+void igt_vlog(const char *domain, enum igt_log_level level,
+	      const char *format, va_list args);
+
+#define igt_debug(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_DEBUG, f)
+#define igt_info(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_INFO, f)
+#define igt_warn(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_WARN, f)
+#define igt_critical(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_CRITICAL, f)
+
+/* Assertions: a failure ends the current subtest (or fixture) as FAIL. */
+#define igt_assert(expr) \
+	do { \
+		if (!(expr)) \
+			__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \
+					  __func__, #expr, NULL); \
+	} while (0)
+
+#define igt_assert_f(expr, f...) \
+	do { \
+		if (!(expr)) \
+			__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \
+					  __func__, #expr, f); \
+	} while (0)
+
+#define igt_fail_on(expr) igt_assert(!(expr))
+#define igt_fail_on_f(expr, f...) igt_assert_f(!(expr), f)
+
+#define igt_assert_cmpint(n1, cmp, ncmp, n2) \
+	do { \
+		int __n1 = (n1), __n2 = (n2); \
+		if (__n1 cmp __n2) \
+			; \
+		else \
+			__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \
+					  __func__, #n1 " " #cmp " " #n2, \
+					  "error: %d " #ncmp " %d\n", \
+					  __n1, __n2); \
+	} while (0)
+
+#define igt_assert_cmpuint(n1, cmp, ncmp, n2) \
+	do { \
+		uint32_t __n1 = (n1), __n2 = (n2); \
+		if (__n1 cmp __n2) \
+			; \
+		else \
+			__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \
+					  __func__, #n1 " " #cmp " " #n2, \
+					  "error: %#x " #ncmp " %#x\n", \
+					  __n1, __n2); \
+	} while (0)
+
+#define igt_assert_cmps64(n1, cmp, ncmp, n2) \
+	do { \
+		int64_t __n1 = (n1), __n2 = (n2); \
+		if (__n1 cmp __n2) \
+			; \
+		else \
+			__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \
+					  __func__, #n1 " " #cmp " " #n2, \
+					  "error: %lld " #ncmp " %lld\n", \
+					  (long long)__n1, (long long)__n2); \
+	} while (0)
+
+#define igt_assert_cmpu64(n1, cmp, ncmp, n2) \
+	do { \
+		uint64_t __n1 = (n1), __n2 = (n2); \
+		if (__n1 cmp __n2) \
+			; \
+		else \
+			__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \
+					  __func__, #n1 " " #cmp " " #n2, \
+					  "error: %#llx " #ncmp " %#llx\n", \
+					  (long long)__n1, (long long)__n2); \
+	} while (0)
+
+#define igt_assert_eq(n1, n2) igt_assert_cmpint(n1, ==, !=, n2)
+#define igt_assert_eq_u32(n1, n2) igt_assert_cmpuint(n1, ==, !=, n2)
+#define igt_assert_eq_s64(n1, n2) igt_assert_cmps64(n1, ==, !=, n2)
+#define igt_assert_eq_u64(n1, n2) igt_assert_cmpu64(n1, ==, !=, n2)
+#define igt_assert_neq(n1, n2) igt_assert_cmpint(n1, !=, ==, n2)
+#define igt_assert_neq_u32(n1, n2) igt_assert_cmpuint(n1, !=, ==, n2)
+#define igt_assert_neq_u64(n1, n2) igt_assert_cmpu64(n1, !=, ==, n2)
+#define igt_assert_lte(n1, n2) igt_assert_cmpint(n1, <=, >, n2)
+#define igt_assert_lte_u64(n1, n2) igt_assert_cmpu64(n1, <=, >, n2)
+#define igt_assert_lt(n1, n2) igt_assert_cmpint(n1, <, >=, n2)
+#define igt_assert_lt_u64(n1, n2) igt_assert_cmpu64(n1, <, >=, n2)
+
+#define igt_assert_fd(fd) \
+	igt_assert_f(fd >= 0, "file descriptor " #fd " failed\n")
+
+/* Requirements: an unmet one ends the current subtest (or fixture) as SKIP. */
+#define igt_skip_check(E, F...) \
+	__igt_skip_check(__FILE__, __LINE__, __func__, E, F)
+
+#define igt_require(expr) \
+	do { \
+		if (!(expr)) \
+			igt_skip_check(#expr, NULL); \
+		else \
+			igt_debug("Test requirement passed: %s\n", #expr); \
+	} while (0)
+
+#define igt_require_f(expr, f...) \
+	do { \
+		if (!(expr)) \
+			igt_skip_check(#expr, f); \
+		else \
+			igt_debug("Test requirement passed: %s\n", #expr); \
+	} while (0)
+
+#define igt_skip_on(expr) \
+	do { \
+		if ((expr)) \
+			igt_skip_check("!(" #expr ")", NULL); \
+		else \
+			igt_debug("Test requirement passed: !(%s)\n", #expr); \
+	} while (0)
+
+#define igt_skip_on_f(expr, f...) \
+	do { \
+		if ((expr)) \
+			igt_skip_check("!(" #expr ")", f); \
+		else \
+			igt_debug("Test requirement passed: !(%s)\n", #expr); \
+	} while (0)
+
+#define igt_require_fd(fd) \
+	igt_require_f(fd >= 0, "file descriptor " #fd " failed\n")
+
+#define MSEC_PER_SEC (1000)
+#define USEC_PER_SEC (1000 * MSEC_PER_SEC)
+#define NSEC_PER_SEC (1000 * USEC_PER_SEC)
+
+#endif /* IGT_CORE_H */

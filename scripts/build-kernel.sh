@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Build vsvm's test kernel: Debian's linux-source-6.12, allnoconfig plus
+# kernel/vsvm.config, with drivers-gpu linked into the tree as
+# drivers/gpu/drm/vsvm. The build lives in $VSVM_CACHE keyed by the kernel
+# version, the fragment, vsvm's Kconfig and our kernel patches, so a warm run
+# only checks the stamp. Prints the build directory on the last line.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tarball=/usr/src/$VSVM_KVER_PKG.tar.xz
+[ -f "$tarball" ] || die "$tarball missing: run scripts/install-deps.sh"
+mkdir -p "$VSVM_CACHE"
+
+key=$(vsvm_kernel_key)
+src=$VSVM_CACHE/src-$key
+build=$VSVM_CACHE/kbuild-$key
+
+if [ -f "$build/.vsvm-done" ]; then
+	stage "kernel: cached build $build"
+	echo "$build"
+	exit 0
+fi
+
+# Source tree: pristine unpack + our patches + vsvm hooked into drm's Kconfig.
+if [ ! -f "$src/.vsvm-src-done" ]; then
+	stage "kernel: unpacking $tarball"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
+	for p in "$VSVM_TOP"/kernel/patches/*.patch; do
+		[ -f "$p" ] || continue
+		stage "kernel: applying $(basename "$p")"
+		patch -d "$src.tmp" -p1 --quiet < "$p"
+	done
+	echo 'source "drivers/gpu/drm/vsvm/Kconfig"' >> "$src.tmp/drivers/gpu/drm/Kconfig"
+	echo 'obj-$(CONFIG_DRM_VSVM) += vsvm/' >> "$src.tmp/drivers/gpu/drm/Makefile"
+	touch "$src.tmp/.vsvm-src-done"
+	mv "$src.tmp" "$src"
+fi
+
+# Only vsvm's Kconfig takes part in the cached kernel build (it selects
+# DRM_SCHED, DRM_BUDDY, HMM_MIRROR). The module itself is built for every
+# run by scripts/build-module.sh, in tree and out of tree.
+mkdir -p "$src/drivers/gpu/drm/vsvm"
+cp "$VSVM_TOP/drivers-gpu/Kconfig" "$src/drivers/gpu/drm/vsvm/Kconfig"
+[ -f "$src/drivers/gpu/drm/vsvm/Makefile" ] ||
+	echo '# filled by scripts/build-module.sh' > "$src/drivers/gpu/drm/vsvm/Makefile"
+
+mkdir -p "$build"
+stage "kernel: configuring (allnoconfig + kernel/vsvm.config)"
+make -s -C "$src" O="$build" allnoconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
+	"$VSVM_TOP/kernel/vsvm.config" >/dev/null
+make -s -C "$src" O="$build" olddefconfig >/dev/null
+
+# Every line of the fragment must have survived: Kconfig silently drops
+# options whose dependencies are missing.
+bad=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*) ;; *) continue ;; esac
+	grep -qxF "$line" "$build/.config" || {
+		echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$build/.config" || echo unset)"
+		bad=1
+	}
+done < "$VSVM_TOP/kernel/vsvm.config"
+[ $bad -eq 0 ] || die "kernel config fragment not applied"
+
+jobs=$(( $(nproc) + 1 ))
+stage "kernel: building bzImage and modules (-j$jobs); cold takes ~15-20 min"
+start=$(date +%s)
+(
+	while sleep 60; do
+		n=$(find "$build" -name '*.o' 2>/dev/null | wc -l)
+		stage "kernel: still building, $n objects"
+	done
+) &
+ticker=$!
+trap 'kill $ticker 2>/dev/null || true' EXIT
+make -s -C "$src" O="$build" -j"$jobs" bzImage modules >"$build/build.log" 2>&1 ||
+	{ tail -40 "$build/build.log"; die "kernel build failed ($build/build.log)"; }
+rm -rf "$build/modroot"
+make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
+	INSTALL_MOD_STRIP=1 modules_install >/dev/null
+kill $ticker 2>/dev/null || true
+stage "kernel: built in $(( $(date +%s) - start ))s"
+touch "$build/.vsvm-done"
+# Builds for other keys are stale now: keep the disk in check.
+for d in "$VSVM_CACHE"/kbuild-* "$VSVM_CACHE"/src-*; do
+	case "$d" in *-"$key") ;; *) rm -rf "$d" ;; esac
+done
+echo "$build"

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Boot vsvm's test kernel under QEMU (TCG) with the host root shared
+# read-only over virtio-9p, run one command in the guest and return its exit
+# status. The run fails when the kernel logged a WARNING, BUG, Oops, lockdep,
+# KASAN or kmemleak report, whatever the command returned.
+#
+# When the run fails for a reason other than the command's status (timeout,
+# kernel reports, no status), the reason is written to DIR/gate.txt.
+#
+# usage: run-guest.sh [--out DIR] [--timeout SEC] [--mem SIZE] [--pmem]
+#                     [--] COMMAND...
+#   --out DIR      results directory (writable in the guest as $VSVM_OUT);
+#                  console.log, dmesg.txt, kmemleak.txt and rc land there
+#   --timeout SEC  hard limit for the whole guest run (default 1200)
+#   --mem SIZE     guest memory (default 3G)
+#   --pmem         reserve 512 MiB of guest RAM as legacy pmem (/dev/pmem0)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$VSVM_TOP/build/guest
+timeout=1200
+mem=3G
+pmem=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--pmem) pmem="memmap=512M!2G"; shift ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || die "no command given"
+
+build=$(vsvm_kbuild_dir)
+kernel=$build/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no kernel at $kernel: run scripts/build-kernel.sh"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out"/{console.log,dmesg.txt,kmemleak.txt,rc,cmd,gate.txt}
+# The command travels as a file: the kernel command line is short.
+{
+	printf 'export VSVM_TOP=%q VSVM_MODROOT=%q VSVM_KBUILD=%q\n' \
+		"$VSVM_TOP" "$build/modroot" "$build"
+	printf 'cd %q\n' "$PWD"
+	printf '%q ' "$@"
+	echo
+} >"$out/cmd"
+
+stage "guest: booting ($mem, timeout ${timeout}s): $*"
+set +e
+timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 2 -m "$mem" \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$kernel" \
+	-append "console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=loose ro init=$VSVM_TOP/scripts/guest-init.sh panic=-1 oops=panic loglevel=7 $pmem" \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=results,mount_tag=results \
+	</dev/null >"$out/console.log" 2>&1
+qrc=$?
+set -e
+
+if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+	tail -30 "$out/console.log"
+	echo "timeout after ${timeout}s" >"$out/gate.txt"
+	stage "guest: TIMEOUT: the guest did not finish within ${timeout}s (console: $out/console.log)"
+	exit 124
+fi
+
+# Kernel reports that fail the run. Search the console and the dmesg the
+# guest saved, plus kmemleak's final scan.
+pattern='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|trying to register non-static key|KASAN|UBSAN|unreferenced object|suspected memory leak|INFO: task .* blocked|Call Trace:'
+reports=$(grep -aE "$pattern" "$out/console.log" "$out/dmesg.txt" 2>/dev/null | head -20 || true)
+if [ -s "$out/kmemleak.txt" ]; then
+	reports+=$'\n'"kmemleak: $(grep -c unreferenced "$out/kmemleak.txt") leaks, see $out/kmemleak.txt"
+fi
+
+if [ ! -f "$out/rc" ]; then
+	tail -40 "$out/console.log"
+	echo "no exit status" >"$out/gate.txt"
+	stage "guest: FAILED: the guest ended without reporting an exit status"
+	exit 1
+fi
+rc=$(cat "$out/rc")
+
+if [ -n "$reports" ]; then
+	echo "$reports"
+	echo "kernel reports: $(echo "$reports" | head -1)" >"$out/gate.txt"
+	stage "guest: FAILED: kernel reports in the log ($out/console.log)"
+	exit 1
+fi
+stage "guest: command exited $rc"
+exit "$rc"

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# vsvm's main job: build everything, boot the guest, load vsvm, print its
+# QUERY result and the verdict of the kernel's hmm-tests against test_hmm.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$VSVM_TOP"
+
+scripts/install-deps.sh
+build=$(scripts/build-module.sh | tail -n 1)
+src=$VSVM_CACHE/src-${build##*/kbuild-}
+stage "userspace: meson build"
+[ -f build/build.ninja ] || meson setup build >/dev/null
+meson compile -C build >/dev/null
+gcc -Wall -O2 -I "$src" -I "$src/tools/include" \
+	"$src/tools/testing/selftests/mm/hmm-tests.c" \
+	-lrt -lpthread -lm -o build/hmm-tests
+
+stage "guest: vsvm QUERY and hmm-tests"
+rc=0
+scripts/run-guest.sh --out build/main -- bash -c '
+	m="modprobe -d $VSVM_MODROOT"
+	$m vsvm || exit 1
+	echo "--- vsvm QUERY ---"
+	build/tools/vsvm_info || exit 1
+	echo "--- debugfs ---"
+	cat /sys/kernel/debug/dri/*/vsvm_info
+	$m -r vsvm
+	echo "--- hmm-tests against test_hmm ---"
+	$m test_hmm || exit 1
+	build/hmm-tests 2>&1 | grep -E "^# (PASSED|FAILED|Totals)|^not ok"
+	$m -r test_hmm
+' || rc=$?
+grep -aE -A30 -- '--- vsvm QUERY' build/main/console.log | grep -v '^\[' || true
+exit $rc
