@@ -18,6 +18,31 @@ static int vsvm_debugfs_info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "engines: %u\n", vdev->num_engines);
 	seq_printf(m, "vram_size: %llu\n", vdev->vram_size);
 	seq_printf(m, "va_bits: %u\n", VSVM_VA_BITS);
+	seq_printf(m, "job_timeout_ms: %u\n", vdev->job_timeout_ms);
+	return 0;
+}
+
+static const char *const vsvm_stat_names[DRM_VSVM_STAT_COUNT] = {
+	[DRM_VSVM_STAT_FAULTS] = "faults",
+	[DRM_VSVM_STAT_FAULTS_DEDUP] = "faults_dedup",
+	[DRM_VSVM_STAT_PAGES_4K] = "pages_4k",
+	[DRM_VSVM_STAT_PAGES_2M] = "pages_2m",
+	[DRM_VSVM_STAT_RANGES_64K] = "ranges_64k",
+	[DRM_VSVM_STAT_INVALIDATIONS] = "invalidations",
+	[DRM_VSVM_STAT_RETRIES] = "retries",
+	[DRM_VSVM_STAT_JOBS] = "jobs",
+	[DRM_VSVM_STAT_JOBS_FAILED] = "jobs_failed",
+};
+
+static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
+	unsigned int i;
+
+	for (i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+		seq_printf(m, "%s: %lld\n", vsvm_stat_names[i],
+			   atomic64_read(&vdev->stats[i]));
 	return 0;
 }
 
@@ -32,4 +57,6 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 {
 	drm_debugfs_add_file(&vdev->drm, "vsvm_info",
 			     vsvm_debugfs_info_show, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_stats",
+			     vsvm_debugfs_stats_show, NULL);
 }

@@ -14,7 +14,16 @@
  *
  * - vsvm_drv.c: module parameters, device bring-up and the ioctl table.
  * - vsvm_query.c: DRM_IOCTL_VSVM_QUERY.
+ * - vsvm_vm.c: VMs, their stats and error records (VM_CREATE, VM_DESTROY,
+ *   STATS, VM_ERROR).
+ * - vsvm_exec.c: DRM_IOCTL_VSVM_EXEC, jobs and their syncobjs.
+ * - vsvm_engine.c: engines, the DRM scheduler, job fences and timeouts.
+ * - vsvm_cmd.c: command execution and the GPU MMU (translation, faults).
+ * - vsvm_pt.c: the GPU page table format.
+ * - vsvm_svm.c: the fault path: mirroring the CPU page table with HMM under
+ *   mmu_interval_notifiers, and invalidation.
  * - vsvm_debugfs.c: debugfs files under the DRM minor's directory.
+ * - vsvm_trace.h: tracepoints (fault, resolve, invalidate).
  */
 
 #include <linux/dma-mapping.h>
@@ -29,6 +38,8 @@
 #include <drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_engine.h"
+#include "vsvm_vm.h"
 
 static unsigned int vram_size_mb = 256;
 module_param(vram_size_mb, uint, 0444);
@@ -38,6 +49,11 @@ MODULE_PARM_DESC(vram_size_mb,
 static unsigned int num_engines = 4;
 module_param(num_engines, uint, 0444);
 MODULE_PARM_DESC(num_engines, "Number of engines, 1 to 16 (default 4)");
+
+static unsigned int job_timeout_ms = 2000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Job timeout in milliseconds, 10 to 600000 (default 2000)");
 
 #define VSVM_MAX_VRAM_MB	16384
 #define VSVM_MAX_ENGINES	16
@@ -57,6 +73,11 @@ static int vsvm_params_check(void)
 		       num_engines, VSVM_MAX_ENGINES);
 		return -EINVAL;
 	}
+	if (job_timeout_ms < 10 || job_timeout_ms > 600000) {
+		pr_err("vsvm: job_timeout_ms=%u: must be from 10 to 600000\n",
+		       job_timeout_ms);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -69,18 +90,26 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 
 	vfile->vdev = to_vsvm_device(drm);
+	xa_init_flags(&vfile->vms, XA_FLAGS_ALLOC1);
 	file->driver_priv = vfile;
 	return 0;
 }
 
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
+	vsvm_vm_close_all(file->driver_priv);
 	kfree(file->driver_priv);
 	file->driver_priv = NULL;
 }
 
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_QUERY, vsvm_query_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_STATS, vsvm_stats_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_ERROR, vsvm_vm_error_ioctl, DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {
@@ -123,9 +152,14 @@ static int vsvm_probe(struct platform_device *pdev)
 	vdev->pdev = pdev;
 	vdev->vram_size = (u64)vram_size_mb * SZ_1M;
 	vdev->num_engines = num_engines;
+	vdev->job_timeout_ms = job_timeout_ms;
 	platform_set_drvdata(pdev, vdev);
 
 	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	ret = vsvm_engines_init(vdev);
 	if (ret)
 		return ret;
 
@@ -133,11 +167,15 @@ static int vsvm_probe(struct platform_device *pdev)
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
-		return ret;
+		goto err_engines_fini;
 
 	drm_dbg_driver(&vdev->drm, "%u engines, %llu MiB VRAM\n",
 		       vdev->num_engines, vdev->vram_size >> 20);
 	return 0;
+
+err_engines_fini:
+	vsvm_engines_fini(vdev);
+	return ret;
 }
 
 static void vsvm_remove(struct platform_device *pdev)
@@ -145,6 +183,7 @@ static void vsvm_remove(struct platform_device *pdev)
 	struct vsvm_device *vdev = platform_get_drvdata(pdev);
 
 	drm_dev_unplug(&vdev->drm);
+	vsvm_engines_fini(vdev);
 }
 
 static struct platform_driver vsvm_platform_driver = {

@@ -6,20 +6,24 @@
 #ifndef _VSVM_DRV_H_
 #define _VSVM_DRV_H_
 
+#include <linux/atomic.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
+#include <drm/vsvm_drm.h>
 
 #define DRIVER_NAME	"vsvm"
 #define DRIVER_DESC	"Virtual SVM compute GPU"
 #define DRIVER_MAJOR	0
-#define DRIVER_MINOR	1
+#define DRIVER_MINOR	2
 
 /* Width of a GPU virtual address: equal to the CPU's user address space. */
 #define VSVM_VA_BITS	48
 
 struct platform_device;
+struct vsvm_engine;
 
 /**
  * struct vsvm_device - one vsvm GPU
@@ -27,23 +31,32 @@ struct platform_device;
  * @pdev: the platform device the GPU is bound to
  * @vram_size: size of the simulated device memory in bytes, fixed at probe
  * @num_engines: number of engines, fixed at probe
+ * @job_timeout_ms: job timeout in milliseconds, fixed at probe
+ * @engines: the engines, @num_engines of them
+ * @stats: device-wide counters, indexed by DRM_VSVM_STAT_*; atomic
  *
- * Everything here is set before drm_dev_register() and read-only after, so
- * it needs no lock.
+ * Everything but @stats is set before drm_dev_register() and read-only
+ * after, so it needs no lock.
  */
 struct vsvm_device {
 	struct drm_device drm;
 	struct platform_device *pdev;
 	u64 vram_size;
 	u32 num_engines;
+	u32 job_timeout_ms;
+	struct vsvm_engine *engines;
+	atomic64_t stats[DRM_VSVM_STAT_COUNT];
 };
 
 /**
  * struct vsvm_file - per open file state
  * @vdev: the device this file was opened on
+ * @vms: the file's VMs by id (from 1); the xarray's lock protects lookups
+ *	against removal
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
+	struct xarray vms;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
@@ -54,6 +67,19 @@ static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
 /* vsvm_query.c */
 int vsvm_query_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file);
+
+/* vsvm_vm.c */
+int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
+int vsvm_stats_ioctl(struct drm_device *drm, void *data,
+		     struct drm_file *file);
+int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+
+/* vsvm_exec.c */
+int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 
 /* vsvm_debugfs.c */
 void vsvm_debugfs_init(struct vsvm_device *vdev);

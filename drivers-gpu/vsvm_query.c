@@ -21,6 +21,7 @@ static void vsvm_query_device_fill(struct vsvm_device *vdev,
 	info->page_sizes = DRM_VSVM_PAGE_SIZE_4K | DRM_VSVM_PAGE_SIZE_64K |
 			   DRM_VSVM_PAGE_SIZE_2M;
 	info->va_bits = VSVM_VA_BITS;
+	info->features = DRM_VSVM_FEATURE_SVM;
 }
 
 /*

@@ -47,7 +47,16 @@ if $modprobe test_hmm; then
 else
 	echo "FAIL hmm-tests/load-test_hmm" >>"$res"
 fi
-echo 0 > /proc/sys/vm/nr_hugepages
+
+# DAX: an ext4 on the legacy pmem region, mounted with -o dax.
+if [ -b /dev/pmem0 ]; then
+	mkdir -p /tmp/dax
+	if mkfs.ext4 -q -F -b 4096 /dev/pmem0 && mount -o dax /dev/pmem0 /tmp/dax; then
+		export VSVM_DAX_DIR=/tmp/dax
+	else
+		echo "FAIL setup/dax-mount" >>"$res"
+	fi
+fi
 
 section "vsvm: load"
 if ! $modprobe vsvm; then
@@ -75,6 +84,9 @@ for t in $(sed -n "/^TESTLIST$/,/^END TESTLIST$/{/TESTLIST/d;p}" "$bdir/igt-test
 		echo "FAIL igt/$t (exit status $status)" >>"$res"
 	fi
 done
+
+[ -n "${VSVM_DAX_DIR:-}" ] && umount /tmp/dax
+echo 0 > /proc/sys/vm/nr_hugepages
 
 section "vsvm: unload"
 if $modprobe -r vsvm; then

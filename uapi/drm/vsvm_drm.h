@@ -25,6 +25,15 @@ extern "C" {
  * ioctls:
  *
  * - &DRM_IOCTL_VSVM_QUERY: query device information (&struct drm_vsvm_query).
+ * - &DRM_IOCTL_VSVM_VM_CREATE: create a GPU address space bound to the
+ *   caller's CPU address space (&struct drm_vsvm_vm_create).
+ * - &DRM_IOCTL_VSVM_VM_DESTROY: destroy one (&struct drm_vsvm_vm_destroy).
+ * - &DRM_IOCTL_VSVM_EXEC: run a command buffer on an engine
+ *   (&struct drm_vsvm_exec).
+ * - &DRM_IOCTL_VSVM_STATS: read counters of a VM or of the device
+ *   (&struct drm_vsvm_stats).
+ * - &DRM_IOCTL_VSVM_VM_ERROR: read the error record of a VM's last failed
+ *   job (&struct drm_vsvm_vm_error).
  *
  * Rules that hold for every ioctl:
  *
@@ -38,20 +47,59 @@ extern "C" {
  * merged); &VSVM_UAPI_MINOR grows whenever an ioctl, query or flag is added.
  *
  * - 0.1: &DRM_IOCTL_VSVM_QUERY with &DRM_VSVM_QUERY_DEVICE.
+ * - 0.2: VMs in SVM mode, engines and command buffers, GPU page faults,
+ *   stats and error records; &DRM_VSVM_FEATURE_SVM.
+ */
+
+/**
+ * DOC: vsvm shared virtual memory
+ *
+ * A VM created with &DRM_VSVM_VM_CREATE_SVM mirrors the CPU address space of
+ * the process that created it: a GPU virtual address is the CPU virtual
+ * address. Nothing is bound up front. When an engine touches an address the
+ * GPU page table does not map, the engine stalls on a GPU page fault; the
+ * driver mirrors the CPU page table for a chunk of 2 MiB, 64 KiB or 4 KiB
+ * around the address (the largest aligned chunk inside the CPU mapping) and
+ * the engine replays the access. Read faults never break copy-on-write:
+ * write access is requested from the CPU page table only for writes.
+ *
+ * CPU-side changes (munmap, mremap, mprotect, madvise, fork/COW, exit) are
+ * seen by the GPU at once: the driver zaps the GPU entries, waiting for
+ * engine accesses in flight, before the CPU change completes.
+ *
+ * A job that touches an address without a valid CPU mapping, writes to a
+ * read-only mapping, or uses a kernel or non-canonical address fails: its
+ * fence signals with an error and the VM keeps an error record
+ * (&DRM_IOCTL_VSVM_VM_ERROR). Other jobs, VMs and processes are unaffected.
  */
 
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 1
+#define VSVM_UAPI_MINOR 2
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
  */
 #define DRM_VSVM_QUERY			0x00
+#define DRM_VSVM_VM_CREATE		0x01
+#define DRM_VSVM_VM_DESTROY		0x02
+#define DRM_VSVM_EXEC			0x03
+#define DRM_VSVM_STATS			0x04
+#define DRM_VSVM_VM_ERROR		0x05
 
 #define DRM_IOCTL_VSVM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY, struct drm_vsvm_query)
+#define DRM_IOCTL_VSVM_VM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_CREATE, struct drm_vsvm_vm_create)
+#define DRM_IOCTL_VSVM_VM_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_DESTROY, struct drm_vsvm_vm_destroy)
+#define DRM_IOCTL_VSVM_EXEC \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, struct drm_vsvm_exec)
+#define DRM_IOCTL_VSVM_STATS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_STATS, struct drm_vsvm_stats)
+#define DRM_IOCTL_VSVM_VM_ERROR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_ERROR, struct drm_vsvm_vm_error)
 
 /** @DRM_VSVM_PAGE_SIZE_4K: the GPU MMU maps 4 KiB pages */
 #define DRM_VSVM_PAGE_SIZE_4K		0x1000ull
@@ -88,9 +136,9 @@ struct drm_vsvm_query_device {
 	__u32 va_bits;
 
 	/**
-	 * @features: bit mask of optional features. No feature is defined
-	 * in this version; bits are added with later minor versions.
+	 * @features: bit mask of optional features, DRM_VSVM_FEATURE_*
 	 */
+#define DRM_VSVM_FEATURE_SVM		0x1
 	__u32 features;
 
 	/** @reserved: reserved for future use, zero */
@@ -133,6 +181,405 @@ struct drm_vsvm_query {
 
 	/** @pad: MBZ */
 	__u32 pad;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_vm_create - argument of &DRM_IOCTL_VSVM_VM_CREATE
+ *
+ * Creates a VM bound to the calling process's address space. An open file
+ * may hold several VMs. A VM lives until &DRM_IOCTL_VSVM_VM_DESTROY, the
+ * file is closed, or the process exits (its jobs then fail).
+ *
+ * Errors: -EINVAL for non-zero @extensions or @reserved, or @flags without
+ * &DRM_VSVM_VM_CREATE_SVM or with unknown bits; -ENOMEM.
+ */
+struct drm_vsvm_vm_create {
+	/** @extensions: pointer to the first extension; none defined, MBZ */
+	__u64 extensions;
+
+	/**
+	 * @flags: &DRM_VSVM_VM_CREATE_SVM (required in this version): the
+	 * GPU virtual address of every access is the CPU virtual address, and
+	 * the GPU page table is filled on GPU page faults.
+	 */
+#define DRM_VSVM_VM_CREATE_SVM		0x1
+	__u32 flags;
+
+	/** @vm_id: id of the new VM, never 0 (out) */
+	__u32 vm_id;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_vm_destroy - argument of &DRM_IOCTL_VSVM_VM_DESTROY
+ *
+ * A job already running completes; jobs still queued after a grace period
+ * of one second are cancelled and their fences signal -ESRCH.
+ *
+ * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
+ * @vm_id.
+ */
+struct drm_vsvm_vm_destroy {
+	/** @vm_id: the VM to destroy (in) */
+	__u32 vm_id;
+
+	/** @pad: MBZ */
+	__u32 pad;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_sync - one synchronisation object of a job
+ *
+ * Without &DRM_VSVM_SYNC_SIGNAL the job waits for the syncobj's fence
+ * before it runs; with it, the job's fence is installed in the syncobj
+ * when the job is submitted.
+ */
+struct drm_vsvm_sync {
+	/** @handle: drm_syncobj handle (in) */
+	__u32 handle;
+
+	/**
+	 * @flags: &DRM_VSVM_SYNC_SIGNAL: signal rather than wait;
+	 * &DRM_VSVM_SYNC_TIMELINE: @handle is a timeline syncobj and @point
+	 * the point to wait for or to signal.
+	 */
+#define DRM_VSVM_SYNC_SIGNAL		0x1
+#define DRM_VSVM_SYNC_TIMELINE		0x2
+	__u32 flags;
+
+	/** @point: timeline point; MBZ without &DRM_VSVM_SYNC_TIMELINE */
+	__u64 point;
+
+	/** @reserved: MBZ */
+	__u64 reserved;
+};
+
+/*
+ * Command buffer format.
+ *
+ * A command buffer is an array of commands in the VM's address space (user
+ * memory, fetched through the GPU MMU like every other access). Each
+ * command starts with &struct drm_vsvm_cmd_header; its size is fixed by
+ * its opcode. All addresses are GPU (= CPU) virtual addresses.
+ */
+
+/** @DRM_VSVM_CMD_NOP: &struct drm_vsvm_cmd_header only; does nothing */
+#define DRM_VSVM_CMD_NOP		1
+/** @DRM_VSVM_CMD_WRITE: &struct drm_vsvm_cmd_write */
+#define DRM_VSVM_CMD_WRITE		2
+/** @DRM_VSVM_CMD_COPY: &struct drm_vsvm_cmd_copy */
+#define DRM_VSVM_CMD_COPY		3
+/** @DRM_VSVM_CMD_FILL: &struct drm_vsvm_cmd_fill */
+#define DRM_VSVM_CMD_FILL		4
+/** @DRM_VSVM_CMD_ATOMIC: &struct drm_vsvm_cmd_atomic */
+#define DRM_VSVM_CMD_ATOMIC		5
+/** @DRM_VSVM_CMD_CHECKSUM: &struct drm_vsvm_cmd_checksum */
+#define DRM_VSVM_CMD_CHECKSUM		6
+/** @DRM_VSVM_CMD_WAIT: &struct drm_vsvm_cmd_wait */
+#define DRM_VSVM_CMD_WAIT		7
+/** @DRM_VSVM_CMD_TIMESTAMP: &struct drm_vsvm_cmd_timestamp */
+#define DRM_VSVM_CMD_TIMESTAMP		8
+
+/**
+ * struct drm_vsvm_cmd_header - first 8 bytes of every command
+ */
+struct drm_vsvm_cmd_header {
+	/** @op: one of the DRM_VSVM_CMD_* opcodes */
+	__u32 op;
+
+	/**
+	 * @flags: opcode specific. &DRM_VSVM_CMD_64BIT selects 64-bit
+	 * operands for WRITE, ATOMIC and WAIT (32-bit otherwise); other bits
+	 * are described with each command; unknown bits fail the job.
+	 */
+#define DRM_VSVM_CMD_64BIT		0x1
+	__u32 flags;
+};
+
+/**
+ * struct drm_vsvm_cmd_write - write an immediate value
+ *
+ * The address must be aligned to the operand size.
+ */
+struct drm_vsvm_cmd_write {
+	/** @hdr: op &DRM_VSVM_CMD_WRITE */
+	struct drm_vsvm_cmd_header hdr;
+	/** @address: where to write */
+	__u64 address;
+	/** @value: the value; the low 32 bits without &DRM_VSVM_CMD_64BIT */
+	__u64 value;
+};
+
+/**
+ * struct drm_vsvm_cmd_copy - copy @size bytes from @src to @dst
+ *
+ * Any alignment; overlapping ranges give an unspecified result.
+ */
+struct drm_vsvm_cmd_copy {
+	/** @hdr: op &DRM_VSVM_CMD_COPY */
+	struct drm_vsvm_cmd_header hdr;
+	/** @dst: destination */
+	__u64 dst;
+	/** @src: source */
+	__u64 src;
+	/** @size: bytes to copy */
+	__u64 size;
+};
+
+/**
+ * struct drm_vsvm_cmd_fill - fill @size bytes at @dst with a 32-bit pattern
+ *
+ * Byte i of the range gets byte (i % 4) of @value (little endian).
+ */
+struct drm_vsvm_cmd_fill {
+	/** @hdr: op &DRM_VSVM_CMD_FILL */
+	struct drm_vsvm_cmd_header hdr;
+	/** @dst: destination */
+	__u64 dst;
+	/** @size: bytes to fill */
+	__u64 size;
+	/** @value: the pattern */
+	__u32 value;
+	/** @pad: MBZ */
+	__u32 pad;
+};
+
+/**
+ * struct drm_vsvm_cmd_atomic - atomic read-modify-write
+ *
+ * Atomic with respect to the CPU and to other engines. The address must be
+ * aligned to the operand size. The old value is written to @result when
+ * @result is not 0.
+ */
+struct drm_vsvm_cmd_atomic {
+	/** @hdr: op &DRM_VSVM_CMD_ATOMIC, flags &DRM_VSVM_CMD_64BIT */
+	struct drm_vsvm_cmd_header hdr;
+	/** @address: the operand in memory */
+	__u64 address;
+	/** @operand: value to add, or the new value for XCHG and CMPXCHG */
+	__u64 operand;
+	/** @compare: expected value for CMPXCHG, MBZ otherwise */
+	__u64 compare;
+	/** @result: where to store the old value (same width), or 0 */
+	__u64 result;
+	/** @atomic_op: DRM_VSVM_ATOMIC_* */
+#define DRM_VSVM_ATOMIC_ADD		1
+#define DRM_VSVM_ATOMIC_XCHG		2
+#define DRM_VSVM_ATOMIC_CMPXCHG		3
+	__u32 atomic_op;
+	/** @pad: MBZ */
+	__u32 pad;
+};
+
+/**
+ * struct drm_vsvm_cmd_checksum - CRC-32 of a range
+ *
+ * Computes the CRC-32 of @size bytes at @address (IEEE 802.3, as zlib's
+ * crc32() with an initial value of 0) and writes it as a __u32 to @result.
+ */
+struct drm_vsvm_cmd_checksum {
+	/** @hdr: op &DRM_VSVM_CMD_CHECKSUM */
+	struct drm_vsvm_cmd_header hdr;
+	/** @address: start of the range */
+	__u64 address;
+	/** @size: length of the range in bytes */
+	__u64 size;
+	/** @result: where to write the checksum, 4-byte aligned */
+	__u64 result;
+};
+
+/**
+ * struct drm_vsvm_cmd_wait - wait until a memory word meets a condition
+ *
+ * Polls (@address & @mask) against @value until the condition holds. A job
+ * whose condition never holds is ended by the job timeout.
+ */
+struct drm_vsvm_cmd_wait {
+	/** @hdr: op &DRM_VSVM_CMD_WAIT, flags &DRM_VSVM_CMD_64BIT */
+	struct drm_vsvm_cmd_header hdr;
+	/** @address: the word to poll, aligned to its size */
+	__u64 address;
+	/** @value: the value to compare with */
+	__u64 value;
+	/** @mask: applied to the memory word before comparing */
+	__u64 mask;
+	/** @cond: DRM_VSVM_WAIT_* (unsigned comparison, memory op value) */
+#define DRM_VSVM_WAIT_EQ		1
+#define DRM_VSVM_WAIT_NEQ		2
+#define DRM_VSVM_WAIT_GTE		3
+#define DRM_VSVM_WAIT_LT		4
+	__u32 cond;
+	/** @pad: MBZ */
+	__u32 pad;
+};
+
+/**
+ * struct drm_vsvm_cmd_timestamp - write the GPU clock (CLOCK_MONOTONIC, ns)
+ */
+struct drm_vsvm_cmd_timestamp {
+	/** @hdr: op &DRM_VSVM_CMD_TIMESTAMP */
+	struct drm_vsvm_cmd_header hdr;
+	/** @address: where to write the __u64 timestamp, 8-byte aligned */
+	__u64 address;
+};
+
+/**
+ * struct drm_vsvm_exec - argument of &DRM_IOCTL_VSVM_EXEC
+ *
+ * Queues the command buffer at @batch_address on engine @engine of VM
+ * @vm_id. The job runs once every wait sync has signalled; its fence is
+ * installed in every signal sync. A job that fails signals its fence with
+ * an error: -EFAULT (no valid CPU mapping, kernel or non-canonical
+ * address), -EACCES (write to a read-only mapping), -EINVAL (malformed
+ * command), -ETIMEDOUT (job timeout), -ESRCH (the process has exited).
+ *
+ * Errors of the ioctl itself: -EINVAL for non-zero @extensions, @flags,
+ * @pad or @reserved, an engine out of range, a @batch_size of zero, above
+ * 1 MiB or not a multiple of 8, a @batch_address not 8-byte aligned, more
+ * than 64 syncs, or a sync with unknown flags, non-zero reserved, or a
+ * point without &DRM_VSVM_SYNC_TIMELINE, or a wait syncobj that has no
+ * fence (at that point); -ENOENT for an unknown VM or syncobj; -EACCES when the caller's
+ * address space is not the one the VM mirrors (a child after fork(), for
+ * instance: it inherits the file but not the VM's memory); -EFAULT for a
+ * bad @syncs pointer.
+ */
+struct drm_vsvm_exec {
+	/** @extensions: pointer to the first extension; none defined, MBZ */
+	__u64 extensions;
+
+	/** @vm_id: the VM whose address space the job runs in (in) */
+	__u32 vm_id;
+
+	/** @engine: engine index, below &drm_vsvm_query_device.num_engines */
+	__u32 engine;
+
+	/** @batch_address: GPU address of the first command (in) */
+	__u64 batch_address;
+
+	/** @batch_size: size of the command buffer in bytes (in) */
+	__u32 batch_size;
+
+	/** @num_syncs: number of entries at @syncs, at most 64 (in) */
+	__u32 num_syncs;
+
+	/** @syncs: user pointer to an array of &struct drm_vsvm_sync (in) */
+	__u64 syncs;
+
+	/** @flags: no flag is defined yet, MBZ */
+	__u32 flags;
+
+	/** @pad: MBZ */
+	__u32 pad;
+
+	/** @seqno: sequence number of the job on its VM, from 1 (out) */
+	__u64 seqno;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/*
+ * Counters of &DRM_IOCTL_VSVM_STATS: indices into the counter array.
+ * New counters are only ever appended.
+ */
+/** @DRM_VSVM_STAT_FAULTS: GPU page faults raised by engines */
+#define DRM_VSVM_STAT_FAULTS			0
+/** @DRM_VSVM_STAT_FAULTS_DEDUP: faults found already resolved by another */
+#define DRM_VSVM_STAT_FAULTS_DEDUP		1
+/** @DRM_VSVM_STAT_PAGES_4K: 4 KiB GPU entries written */
+#define DRM_VSVM_STAT_PAGES_4K			2
+/** @DRM_VSVM_STAT_PAGES_2M: 2 MiB GPU entries written */
+#define DRM_VSVM_STAT_PAGES_2M			3
+/** @DRM_VSVM_STAT_RANGES_64K: faults resolved with a 64 KiB chunk */
+#define DRM_VSVM_STAT_RANGES_64K		4
+/** @DRM_VSVM_STAT_INVALIDATIONS: notifier invalidations that hit GPU entries */
+#define DRM_VSVM_STAT_INVALIDATIONS		5
+/** @DRM_VSVM_STAT_RETRIES: fault resolutions retried after a CPU change */
+#define DRM_VSVM_STAT_RETRIES			6
+/** @DRM_VSVM_STAT_JOBS: jobs completed */
+#define DRM_VSVM_STAT_JOBS			7
+/** @DRM_VSVM_STAT_JOBS_FAILED: jobs that signalled an error */
+#define DRM_VSVM_STAT_JOBS_FAILED		8
+/** @DRM_VSVM_STAT_COUNT: number of counters in this version */
+#define DRM_VSVM_STAT_COUNT			9
+
+/**
+ * struct drm_vsvm_stats - argument of &DRM_IOCTL_VSVM_STATS
+ *
+ * Copies counters, each a __u64 indexed by DRM_VSVM_STAT_*, to @data:
+ * those of VM @vm_id, or with @vm_id 0 the device-wide totals (all VMs of
+ * all processes, since module load). @count is the number of counters the
+ * buffer holds (in) and the number written (out): at most what the running
+ * driver knows; @count 0 only reports that number.
+ *
+ * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
+ * @vm_id; -EFAULT for a bad @data pointer.
+ */
+struct drm_vsvm_stats {
+	/** @vm_id: the VM, or 0 for the device (in) */
+	__u32 vm_id;
+
+	/** @count: counters in the buffer (in), counters written (out) */
+	__u32 count;
+
+	/** @data: user pointer to an array of @count __u64 (in) */
+	__u64 data;
+
+	/** @pad: MBZ */
+	__u64 pad;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_vm_error - argument of &DRM_IOCTL_VSVM_VM_ERROR
+ *
+ * Reports the last failed job of VM @vm_id. @seqno 0 means no job of the VM
+ * has failed. Reading does not clear the record.
+ *
+ * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
+ * @vm_id.
+ */
+struct drm_vsvm_vm_error {
+	/** @vm_id: the VM (in) */
+	__u32 vm_id;
+
+	/** @pad: MBZ */
+	__u32 pad;
+
+	/** @seqno: sequence number of the failed job, 0 if none (out) */
+	__u64 seqno;
+
+	/** @address: GPU address whose access failed, if any (out) */
+	__u64 address;
+
+	/** @error: the job's error, a negative errno (out) */
+	__s32 error;
+
+	/**
+	 * @access: DRM_VSVM_ACCESS_* kind of the failed access (out), 0 when
+	 * the failure was not a memory access (e.g. a timeout)
+	 */
+#define DRM_VSVM_ACCESS_READ		1
+#define DRM_VSVM_ACCESS_WRITE		2
+#define DRM_VSVM_ACCESS_ATOMIC		3
+#define DRM_VSVM_ACCESS_FETCH		4
+	__u32 access;
+
+	/** @engine: engine the job ran on (out) */
+	__u32 engine;
+
+	/** @pad2: MBZ on input, zero on output */
+	__u32 pad2;
 
 	/** @reserved: reserved for future use, MBZ */
 	__u64 reserved[2];

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/dma-fence-chain.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_engine.h"
+#include "vsvm_vm.h"
+
+#define VSVM_EXEC_MAX_BATCH	SZ_1M
+#define VSVM_EXEC_MAX_SYNCS	64
+
+/**
+ * struct vsvm_exec_signal - a syncobj the job's fence goes to
+ * @syncobj: the syncobj; a reference is held
+ * @chain: preallocated chain node for a timeline point, or NULL
+ * @point: the timeline point
+ */
+struct vsvm_exec_signal {
+	struct drm_syncobj *syncobj;
+	struct dma_fence_chain *chain;
+	u64 point;
+};
+
+static int vsvm_exec_check(struct vsvm_device *vdev,
+			   const struct drm_vsvm_exec *args)
+{
+	if (args->extensions || args->flags || args->pad ||
+	    args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	if (args->engine >= vdev->num_engines)
+		return -EINVAL;
+	if (!args->batch_size || args->batch_size > VSVM_EXEC_MAX_BATCH ||
+	    !IS_ALIGNED(args->batch_size, 8) ||
+	    !IS_ALIGNED(args->batch_address, 8))
+		return -EINVAL;
+	if (args->num_syncs > VSVM_EXEC_MAX_SYNCS)
+		return -EINVAL;
+	return 0;
+}
+
+static int vsvm_exec_check_sync(const struct drm_vsvm_sync *sync)
+{
+	if (sync->flags & ~(DRM_VSVM_SYNC_SIGNAL | DRM_VSVM_SYNC_TIMELINE))
+		return -EINVAL;
+	if (sync->reserved)
+		return -EINVAL;
+	if (!(sync->flags & DRM_VSVM_SYNC_TIMELINE) && sync->point)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Add the wait syncs as job dependencies and look up the signal syncs.
+ * Fills @signals and *@num_signals; the caller releases them.
+ */
+static int vsvm_exec_syncs(struct drm_file *file, struct vsvm_job *job,
+			   const struct drm_vsvm_sync *syncs, u32 num_syncs,
+			   struct vsvm_exec_signal *signals, u32 *num_signals)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < num_syncs; i++) {
+		const struct drm_vsvm_sync *s = &syncs[i];
+		struct vsvm_exec_signal *sig;
+
+		ret = vsvm_exec_check_sync(s);
+		if (ret)
+			return ret;
+
+		if (!(s->flags & DRM_VSVM_SYNC_SIGNAL)) {
+			ret = drm_sched_job_add_syncobj_dependency(&job->base,
+								   file,
+								   s->handle,
+								   s->point);
+			if (ret)
+				return ret;
+			continue;
+		}
+
+		sig = &signals[(*num_signals)];
+		sig->syncobj = drm_syncobj_find(file, s->handle);
+		if (!sig->syncobj)
+			return -ENOENT;
+		(*num_signals)++;
+		sig->point = s->point;
+		if (s->flags & DRM_VSVM_SYNC_TIMELINE) {
+			sig->chain = dma_fence_chain_alloc();
+			if (!sig->chain)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void vsvm_exec_signals_put(struct vsvm_exec_signal *signals, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		dma_fence_chain_free(signals[i].chain);
+		drm_syncobj_put(signals[i].syncobj);
+	}
+}
+
+/**
+ * vsvm_exec_ioctl() - DRM_IOCTL_VSVM_EXEC
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_exec
+ * @file: the caller's DRM file
+ *
+ * Queues a command buffer on an engine of a VM, with syncobjs to wait for
+ * and to signal.
+ *
+ * Return: 0; -EINVAL for invalid arguments (see &struct drm_vsvm_exec);
+ * -ENOENT for an unknown VM or syncobj; -EACCES when the caller is not the
+ * process the VM mirrors; -EFAULT for a bad syncs pointer; -ENOMEM.
+ */
+int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_exec *args = data;
+	struct vsvm_exec_signal *signals = NULL;
+	struct drm_vsvm_sync *syncs = NULL;
+	struct dma_fence *fence;
+	u32 num_signals = 0, i;
+	struct vsvm_job *job;
+	struct vsvm_vm *vm;
+	int ret;
+
+	ret = vsvm_exec_check(vdev, args);
+	if (ret) {
+		drm_dbg_driver(drm, "exec: invalid argument\n");
+		return ret;
+	}
+
+	if (args->num_syncs) {
+		syncs = kvmalloc_array(args->num_syncs, sizeof(*syncs),
+				       GFP_KERNEL);
+		signals = kvcalloc(args->num_syncs, sizeof(*signals),
+				   GFP_KERNEL);
+		if (!syncs || !signals) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		if (copy_from_user(syncs, u64_to_user_ptr(args->syncs),
+				   args->num_syncs * sizeof(*syncs))) {
+			ret = -EFAULT;
+			goto out_free;
+		}
+	}
+
+	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+	if (!vm) {
+		ret = -ENOENT;
+		goto out_free;
+	}
+	/* A VM runs jobs for the process it mirrors only (not a fork child). */
+	if (vm->mm != current->mm) {
+		ret = -EACCES;
+		goto out_put_vm;
+	}
+
+	job = vsvm_job_alloc(vm, args->engine);
+	if (!job) {
+		ret = -ENOMEM;
+		goto out_put_vm;
+	}
+	job->batch_address = args->batch_address;
+	job->batch_size = args->batch_size;
+
+	ret = drm_sched_job_init(&job->base, &vm->entities[args->engine], 1,
+				 vm, file->client_id);
+	if (ret)
+		goto out_free_job;
+
+	ret = vsvm_exec_syncs(file, job, syncs, args->num_syncs, signals,
+			      &num_signals);
+	if (ret)
+		goto out_cleanup_job;
+
+	drm_sched_job_arm(&job->base);
+	job->seqno = atomic64_inc_return(&vm->seqno);
+	fence = &job->base.s_fence->finished;
+
+	for (i = 0; i < num_signals; i++) {
+		if (signals[i].chain) {
+			drm_syncobj_add_point(signals[i].syncobj,
+					      signals[i].chain, fence,
+					      signals[i].point);
+			signals[i].chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(signals[i].syncobj, fence);
+		}
+	}
+	args->seqno = job->seqno;
+	drm_sched_entity_push_job(&job->base);
+	goto out_put_vm;
+
+out_cleanup_job:
+	drm_sched_job_cleanup(&job->base);
+out_free_job:
+	vsvm_job_free(job);
+out_put_vm:
+	vsvm_vm_put(vm);
+out_free:
+	vsvm_exec_signals_put(signals, num_signals);
+	kvfree(signals);
+	kvfree(syncs);
+	return ret;
+}

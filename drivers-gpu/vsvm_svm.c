@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * DOC: SVM fault path
+ *
+ * A VM mirrors the CPU address space of its process. Nothing is bound up
+ * front: an engine access that misses in the GPU page table raises a GPU
+ * page fault, resolved by vsvm_svm_fault():
+ *
+ * 1. Find or create the &struct vsvm_svm_notifier covering the address (an
+ *    mmu_interval_notifier over an aligned 512 MiB) and the
+ *    &struct vsvm_svm_range containing it. A new range is the largest
+ *    aligned chunk of 2 MiB, 64 KiB or 4 KiB around the address that lies
+ *    inside the CPU mapping (VMA) and overlaps no other range.
+ * 2. mmu_interval_read_begin(), then hmm_range_fault() under mmap_read_lock
+ *    for the whole range; write access is requested only for write and
+ *    atomic faults, so GPU reads never break copy-on-write.
+ * 3. Map the pages through the DMA API (one mapping for a 2 MiB THP).
+ * 4. Take the notifier lock, check mmu_interval_read_retry(): if the CPU
+ *    page table changed meanwhile, undo and start again; otherwise write
+ *    the GPU entries (one 2 MiB entry for a THP-backed 2 MiB range).
+ *
+ * Faults are serialised per VM by the fault lock: when several engines
+ * fault on one range, the first resolves it and the others find it valid
+ * (counted as DRM_VSVM_STAT_FAULTS_DEDUP). Retries are bounded by
+ * HMM_RANGE_DEFAULT_TIMEOUT.
+ *
+ * The notifier callback takes the notifier lock for writing, which waits for
+ * engine accesses in flight (engines hold it for reading around each
+ * access), clears the GPU entries of every range it overlaps, unmaps their
+ * pages and marks them invalid. Invalid ranges are freed at the next fault
+ * that finds them, under the fault lock, and sized again: the CPU mapping
+ * may have changed shape.
+ *
+ * Lock order: fault lock -> mmap_lock -> notifier lock. The notifier lock is
+ * taken in reclaim (the callback) and so never held across an allocation.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/hmm.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_svm.h"
+#include "vsvm_trace.h"
+#include "vsvm_vm.h"
+
+static struct device *vsvm_svm_dev(struct vsvm_vm *vm)
+{
+	return vm->vdev->drm.dev;
+}
+
+static u64 vsvm_range_start(struct vsvm_svm_range *range)
+{
+	return range->itree.start;
+}
+
+static u64 vsvm_range_end(struct vsvm_svm_range *range)
+{
+	return range->itree.last + 1;
+}
+
+/* Undo the DMA mappings of a range. Notifier lock held for writing. */
+static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
+				     struct vsvm_svm_range *range)
+{
+	struct device *dev = vsvm_svm_dev(vm);
+	unsigned long i;
+
+	if (range->huge) {
+		dma_unmap_page(dev, range->dma[0], SZ_2M, DMA_BIDIRECTIONAL);
+		return;
+	}
+	for (i = 0; i < range->npages; i++)
+		dma_unmap_page(dev, range->dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+}
+
+/*
+ * Stop the GPU from using a range: clear its entries and unmap its pages.
+ * Notifier lock held for writing.
+ */
+static void vsvm_svm_range_invalidate(struct vsvm_vm *vm,
+				      struct vsvm_svm_range *range)
+{
+	lockdep_assert_held_write(&vm->svm.notifier_lock);
+
+	if (!range->valid)
+		return;
+	vsvm_pt_clear(&vm->pt, vsvm_range_start(range), vsvm_range_end(range));
+	vsvm_svm_range_unmap_dma(vm, range);
+	range->valid = false;
+	range->writable = false;
+	range->huge = false;
+}
+
+static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
+				const struct mmu_notifier_range *mrange,
+				unsigned long cur_seq)
+{
+	struct vsvm_svm_notifier *n =
+		container_of(mni, struct vsvm_svm_notifier, notifier);
+	struct vsvm_vm *vm = n->vm;
+	struct interval_tree_node *node;
+	u64 hits = 0;
+
+	if (mmu_notifier_range_blockable(mrange))
+		down_write(&vm->svm.notifier_lock);
+	else if (!down_write_trylock(&vm->svm.notifier_lock))
+		return false;
+
+	mmu_interval_set_seq(mni, cur_seq);
+
+	for (node = interval_tree_iter_first(&n->ranges, mrange->start,
+					     mrange->end - 1);
+	     node;
+	     node = interval_tree_iter_next(node, mrange->start,
+					    mrange->end - 1)) {
+		struct vsvm_svm_range *range =
+			container_of(node, struct vsvm_svm_range, itree);
+
+		if (range->valid) {
+			vsvm_svm_range_invalidate(vm, range);
+			hits++;
+		}
+	}
+	up_write(&vm->svm.notifier_lock);
+
+	if (hits) {
+		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_INVALIDATIONS, 1);
+		trace_vsvm_invalidate(vm->id, mrange->start, mrange->end,
+				      mrange->event, hits);
+	}
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops vsvm_svm_notifier_ops = {
+	.invalidate = vsvm_svm_invalidate,
+};
+
+static struct vsvm_svm_notifier *
+vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
+{
+	unsigned long index = addr >> VSVM_SVM_NOTIFIER_SHIFT;
+	struct vsvm_svm_notifier *n;
+	int ret;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	n = xa_load(&vm->svm.notifiers, index);
+	if (n)
+		return n;
+
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	if (!n)
+		return ERR_PTR(-ENOMEM);
+	n->vm = vm;
+	n->ranges = RB_ROOT_CACHED;
+	n->start = (u64)index << VSVM_SVM_NOTIFIER_SHIFT;
+	n->end = n->start + BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT);
+
+	ret = xa_err(xa_store(&vm->svm.notifiers, index, n, GFP_KERNEL));
+	if (ret)
+		goto err_free;
+
+	ret = mmu_interval_notifier_insert(&n->notifier, vm->mm, n->start,
+					   n->end - n->start,
+					   &vsvm_svm_notifier_ops);
+	if (ret)
+		goto err_erase;
+	return n;
+
+err_erase:
+	xa_erase(&vm->svm.notifiers, index);
+err_free:
+	kfree(n);
+	return ERR_PTR(ret);
+}
+
+static bool vsvm_svm_chunk_free(struct vsvm_svm_notifier *n, u64 start,
+				u64 end)
+{
+	return !interval_tree_iter_first(&n->ranges, start, end - 1);
+}
+
+/*
+ * Size a new range around @addr: the largest aligned chunk of 2 MiB, 64 KiB
+ * or 4 KiB inside the VMA and the notifier that overlaps no other range.
+ */
+static int vsvm_svm_range_size(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
+			       u64 addr, u64 max_size, u64 *start, u64 *end)
+{
+	static const u64 sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+	struct vm_area_struct *vma;
+	unsigned int i;
+	int ret = -EFAULT;
+
+	mmap_read_lock(vm->mm);
+	vma = vma_lookup(vm->mm, addr);
+	if (!vma)
+		goto out_unlock;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u64 s = ALIGN_DOWN(addr, sizes[i]);
+		u64 e = s + sizes[i];
+
+		if (sizes[i] > max_size || s < vma->vm_start ||
+		    e > vma->vm_end || s < n->start || e > n->end ||
+		    !vsvm_svm_chunk_free(n, s, e))
+			continue;
+		*start = s;
+		*end = e;
+		ret = 0;
+		break;
+	}
+out_unlock:
+	mmap_read_unlock(vm->mm);
+	return ret;
+}
+
+static void vsvm_svm_range_remove(struct vsvm_vm *vm,
+				  struct vsvm_svm_range *range)
+{
+	down_write(&vm->svm.notifier_lock);
+	vsvm_svm_range_invalidate(vm, range);
+	interval_tree_remove(&range->itree, &range->notifier->ranges);
+	up_write(&vm->svm.notifier_lock);
+	kvfree(range->dma);
+	kfree(range);
+}
+
+static struct vsvm_svm_range *
+vsvm_svm_range_create(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
+		      u64 addr, u64 max_size)
+{
+	struct vsvm_svm_range *range;
+	u64 start, end;
+	int ret;
+
+	ret = vsvm_svm_range_size(vm, n, addr, max_size, &start, &end);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = vsvm_pt_prepare(&vm->pt, start, end);
+	if (ret)
+		return ERR_PTR(ret);
+
+	range = kzalloc(sizeof(*range), GFP_KERNEL);
+	if (!range)
+		return ERR_PTR(-ENOMEM);
+	range->npages = (end - start) >> PAGE_SHIFT;
+	range->dma = kvcalloc(range->npages, sizeof(*range->dma), GFP_KERNEL);
+	if (!range->dma) {
+		kfree(range);
+		return ERR_PTR(-ENOMEM);
+	}
+	range->notifier = n;
+	range->itree.start = start;
+	range->itree.last = end - 1;
+
+	down_write(&vm->svm.notifier_lock);
+	interval_tree_insert(&range->itree, &n->ranges);
+	up_write(&vm->svm.notifier_lock);
+	return range;
+}
+
+/* A THP mapped whole by the range can take one 2 MiB GPU entry. */
+static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
+			       const unsigned long *pfns)
+{
+	unsigned long i, first;
+
+	if (range->npages != SZ_2M >> PAGE_SHIFT ||
+	    hmm_pfn_to_map_order(pfns[0]) < VSVM_PT_HUGE_SHIFT - PAGE_SHIFT)
+		return false;
+	first = page_to_pfn(hmm_pfn_to_page(pfns[0]));
+	if (!IS_ALIGNED(first, range->npages))
+		return false;
+	for (i = 1; i < range->npages; i++)
+		if (page_to_pfn(hmm_pfn_to_page(pfns[i])) != first + i ||
+		    (pfns[i] & HMM_PFN_WRITE) != (pfns[0] & HMM_PFN_WRITE))
+			return false;
+	return true;
+}
+
+static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			    const unsigned long *pfns, dma_addr_t *dma,
+			    bool huge)
+{
+	struct device *dev = vsvm_svm_dev(vm);
+	unsigned long i;
+
+	if (huge) {
+		dma[0] = dma_map_page(dev, hmm_pfn_to_page(pfns[0]), 0, SZ_2M,
+				      DMA_BIDIRECTIONAL);
+		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
+	}
+	for (i = 0; i < range->npages; i++) {
+		dma[i] = dma_map_page(dev, hmm_pfn_to_page(pfns[i]), 0,
+				      PAGE_SIZE, DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(dev, dma[i]))
+			goto err_unmap;
+	}
+	return 0;
+
+err_unmap:
+	while (i--)
+		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	return -EFAULT;
+}
+
+static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
+			       dma_addr_t *dma, bool huge)
+{
+	struct device *dev = vsvm_svm_dev(vm);
+	unsigned long i;
+
+	if (huge) {
+		dma_unmap_page(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL);
+		return;
+	}
+	for (i = 0; i < npages; i++)
+		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+}
+
+/* Write the GPU entries of a range. Notifier lock held for writing. */
+static void vsvm_svm_range_commit(struct vsvm_vm *vm,
+				  struct vsvm_svm_range *range,
+				  const unsigned long *pfns, dma_addr_t *dma,
+				  bool huge)
+{
+	u64 start = vsvm_range_start(range);
+	bool writable = true;
+	unsigned long i;
+
+	lockdep_assert_held_write(&vm->svm.notifier_lock);
+
+	if (huge) {
+		u64 pte = dma[0] | VSVM_PTE_VALID;
+
+		if (pfns[0] & HMM_PFN_WRITE)
+			pte |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
+		else
+			writable = false;
+		range->dma[0] = dma[0];
+		vsvm_pt_map(&vm->pt, start, pte, true);
+		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_2M, 1);
+	} else {
+		for (i = 0; i < range->npages; i++) {
+			u64 pte = dma[i] | VSVM_PTE_VALID;
+
+			if (pfns[i] & HMM_PFN_WRITE)
+				pte |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
+			else
+				writable = false;
+			range->dma[i] = dma[i];
+			vsvm_pt_map(&vm->pt, start + (i << PAGE_SHIFT), pte,
+				    false);
+		}
+		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_4K, range->npages);
+	}
+	range->huge = huge;
+	range->writable = writable;
+	range->valid = true;
+}
+
+/*
+ * Mirror the CPU page table for @range: the hmm_range_fault() loop of
+ * Documentation/mm/hmm.rst. Called with the fault lock held and a reference
+ * on the address space (mmget).
+ */
+static int vsvm_svm_range_populate(struct vsvm_vm *vm,
+				   struct vsvm_svm_range *range, bool write)
+{
+	unsigned long timeout = jiffies +
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	struct hmm_range hrange = {
+		.notifier = &range->notifier->notifier,
+		.start = vsvm_range_start(range),
+		.end = vsvm_range_end(range),
+		.default_flags = HMM_PFN_REQ_FAULT |
+				 (write ? HMM_PFN_REQ_WRITE : 0),
+		.dev_private_owner = vm->vdev,
+	};
+	unsigned long *pfns;
+	dma_addr_t *dma;
+	bool huge;
+	int ret;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	pfns = kvcalloc(range->npages, sizeof(*pfns), GFP_KERNEL);
+	dma = kvcalloc(range->npages, sizeof(*dma), GFP_KERNEL);
+	if (!pfns || !dma) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	hrange.hmm_pfns = pfns;
+
+	/* A write fault on a read-only mirror: drop the old mapping first. */
+	if (range->valid) {
+		down_write(&vm->svm.notifier_lock);
+		vsvm_svm_range_invalidate(vm, range);
+		up_write(&vm->svm.notifier_lock);
+	}
+
+	for (;;) {
+		hrange.notifier_seq = mmu_interval_read_begin(hrange.notifier);
+		mmap_read_lock(vm->mm);
+		ret = hmm_range_fault(&hrange);
+		mmap_read_unlock(vm->mm);
+		if (ret == -EBUSY && !time_after(jiffies, timeout)) {
+			vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RETRIES, 1);
+			continue;
+		}
+		if (ret)
+			break;
+
+		huge = vsvm_svm_pfns_huge(range, pfns);
+		ret = vsvm_svm_map_dma(vm, range, pfns, dma, huge);
+		if (ret)
+			break;
+
+		down_write(&vm->svm.notifier_lock);
+		if (!mmu_interval_read_retry(hrange.notifier,
+					     hrange.notifier_seq)) {
+			vsvm_svm_range_commit(vm, range, pfns, dma, huge);
+			up_write(&vm->svm.notifier_lock);
+			break;
+		}
+		up_write(&vm->svm.notifier_lock);
+		vsvm_svm_unmap_dma(vm, range->npages, dma, huge);
+		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RETRIES, 1);
+		if (time_after(jiffies, timeout)) {
+			ret = -EBUSY;
+			break;
+		}
+	}
+
+out_free:
+	kvfree(dma);
+	kvfree(pfns);
+	return ret;
+}
+
+/**
+ * vsvm_svm_fault() - resolve a GPU page fault
+ * @vm: the faulting VM
+ * @addr: the faulting GPU (= CPU) address, canonical user address
+ * @access: what the engine tried to do
+ *
+ * Mirrors the CPU page table for the range around @addr into the GPU page
+ * table, faulting CPU pages in as the CPU would. Takes the VM's fault lock;
+ * the caller holds no vsvm lock.
+ *
+ * Return: 0 when the engine can replay the access; -EFAULT when @addr has no
+ * CPU mapping that allows the access kind (PROT_NONE included), -EACCES for
+ * a write to a read-only mapping, -ESRCH when the process has exited,
+ * -EBUSY when the CPU page table kept changing for too long, -ENOMEM.
+ */
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access)
+{
+	bool write = access == VSVM_ACCESS_WRITE ||
+		     access == VSVM_ACCESS_ATOMIC;
+	u64 max_size = SZ_2M;
+	struct vsvm_svm_notifier *n;
+	struct vsvm_svm_range *range;
+	struct interval_tree_node *node;
+	int ret;
+
+	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_FAULTS, 1);
+	trace_vsvm_fault(vm->id, addr, access);
+
+	/* The process may be gone: its VM then only fails jobs. */
+	if (!mmget_not_zero(vm->mm))
+		return -ESRCH;
+
+	mutex_lock(&vm->svm.lock);
+	n = vsvm_svm_notifier_get(vm, addr);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out_unlock;
+	}
+
+again:
+	node = interval_tree_iter_first(&n->ranges, addr, addr);
+	range = node ? container_of(node, struct vsvm_svm_range, itree) : NULL;
+	if (range && range->valid && (!write || range->writable)) {
+		/* Another engine's fault resolved it: nothing to do. */
+		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_FAULTS_DEDUP, 1);
+		ret = 0;
+		goto out_unlock;
+	}
+	if (range && !range->valid) {
+		/* Invalidated: the CPU mapping may have changed shape. */
+		vsvm_svm_range_remove(vm, range);
+		range = NULL;
+	}
+	if (!range) {
+		range = vsvm_svm_range_create(vm, n, addr, max_size);
+		if (IS_ERR(range)) {
+			ret = PTR_ERR(range);
+			goto out_unlock;
+		}
+		if (range->npages == SZ_64K >> PAGE_SHIFT)
+			vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RANGES_64K, 1);
+	}
+
+	ret = vsvm_svm_range_populate(vm, range, write);
+	if ((ret == -EFAULT || ret == -EPERM) && range->npages > 1) {
+		/*
+		 * Part of the chunk may have changed protection since it was
+		 * sized: retry with the faulting page alone.
+		 */
+		vsvm_svm_range_remove(vm, range);
+		max_size = PAGE_SIZE;
+		goto again;
+	}
+	if (ret == -EPERM)
+		ret = -EACCES;
+	else if (ret && ret != -ESRCH && ret != -ENOMEM && ret != -EBUSY)
+		ret = -EFAULT;
+	if (!ret)
+		trace_vsvm_resolve(vm->id, vsvm_range_start(range),
+				   vsvm_range_end(range), range->huge,
+				   range->writable);
+
+out_unlock:
+	mutex_unlock(&vm->svm.lock);
+	mmput(vm->mm);
+	return ret;
+}
+
+/**
+ * vsvm_svm_init() - set up the mirror of a VM
+ * @vm: the VM being created
+ */
+void vsvm_svm_init(struct vsvm_vm *vm)
+{
+	mutex_init(&vm->svm.lock);
+	init_rwsem(&vm->svm.notifier_lock);
+	xa_init(&vm->svm.notifiers);
+
+	/* The notifier lock is taken in reclaim: teach lockdep at once. */
+	if (IS_ENABLED(CONFIG_LOCKDEP)) {
+		fs_reclaim_acquire(GFP_KERNEL);
+		might_lock(&vm->svm.notifier_lock);
+		fs_reclaim_release(GFP_KERNEL);
+	}
+}
+
+/**
+ * vsvm_svm_fini() - tear the mirror of a VM down
+ * @vm: the VM, with no job left
+ *
+ * Removes every notifier (waiting for callbacks in flight) and frees every
+ * range. Works whether or not the process's address space still exists.
+ */
+void vsvm_svm_fini(struct vsvm_vm *vm)
+{
+	struct vsvm_svm_notifier *n;
+	unsigned long index;
+
+	xa_for_each(&vm->svm.notifiers, index, n) {
+		struct interval_tree_node *node;
+
+		mmu_interval_notifier_remove(&n->notifier);
+		while ((node = interval_tree_iter_first(&n->ranges, 0,
+							ULONG_MAX))) {
+			struct vsvm_svm_range *range =
+				container_of(node, struct vsvm_svm_range, itree);
+
+			vsvm_svm_range_remove(vm, range);
+		}
+		kfree(n);
+	}
+	xa_destroy(&vm->svm.notifiers);
+	mutex_destroy(&vm->svm.lock);
+}

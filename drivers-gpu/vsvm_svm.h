@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#ifndef _VSVM_SVM_H_
+#define _VSVM_SVM_H_
+
+#include <linux/interval_tree.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct vsvm_vm;
+
+/* One notifier covers an aligned 512 MiB of the address space. */
+#define VSVM_SVM_NOTIFIER_SHIFT	29
+
+/**
+ * struct vsvm_svm_notifier - an mmu_interval_notifier and its ranges
+ * @notifier: the interval notifier over [@start, @end)
+ * @vm: the VM it belongs to
+ * @ranges: interval tree of &struct vsvm_svm_range; changed with both the
+ *	VM's fault lock and its notifier lock (write) held, so holding either
+ *	one is enough to walk it
+ * @start: first address covered
+ * @end: end address (exclusive)
+ */
+struct vsvm_svm_notifier {
+	struct mmu_interval_notifier notifier;
+	struct vsvm_vm *vm;
+	struct rb_root_cached ranges;
+	u64 start;
+	u64 end;
+};
+
+/**
+ * struct vsvm_svm_range - a chunk of the address space mirrored as a unit
+ * @itree: node in the notifier's range tree; start and last (inclusive)
+ * @notifier: the notifier covering the range
+ * @dma: DMA addresses of the mirrored pages, one per 4 KiB page, or one for
+ *	the whole range when @huge; valid while @valid
+ * @npages: number of 4 KiB pages in the range
+ * @valid: the GPU page table maps the range; cleared by invalidation
+ * @writable: every page of the range is mapped writable
+ * @huge: mapped with one 2 MiB entry
+ *
+ * @dma, @valid, @writable and @huge are protected by the VM's notifier
+ * lock.
+ */
+struct vsvm_svm_range {
+	struct interval_tree_node itree;
+	struct vsvm_svm_notifier *notifier;
+	dma_addr_t *dma;
+	unsigned long npages;
+	bool valid;
+	bool writable;
+	bool huge;
+};
+
+/**
+ * struct vsvm_svm - the mirror of one VM's CPU address space
+ * @lock: the fault lock: serialises fault resolution (so faults of several
+ *	engines on one range resolve once), notifier and range creation and
+ *	page-table growth. Never taken by the notifier callback.
+ * @notifier_lock: protects GPU page-table leaves and range state. Taken for
+ *	writing by the notifier callback (possibly in reclaim: no allocation
+ *	under it) and by fault commit; held for reading by engines for every
+ *	memory access, so invalidation waits for accesses in flight.
+ * @notifiers: &struct vsvm_svm_notifier indexed by address >>
+ *	VSVM_SVM_NOTIFIER_SHIFT; changed under @lock
+ */
+struct vsvm_svm {
+	/* the fault lock, see above */
+	struct mutex lock;
+	struct rw_semaphore notifier_lock;
+	struct xarray notifiers;
+};
+
+/* The kind of access behind a GPU fault. */
+enum vsvm_access {
+	VSVM_ACCESS_READ = 1,
+	VSVM_ACCESS_WRITE,
+	VSVM_ACCESS_ATOMIC,
+	VSVM_ACCESS_FETCH,
+};
+
+void vsvm_svm_init(struct vsvm_vm *vm);
+void vsvm_svm_fini(struct vsvm_vm *vm);
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
+
+#endif /* _VSVM_SVM_H_ */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM vsvm
+
+#if !defined(_VSVM_TRACE_H_) || defined(TRACE_HEADER_MULTI_READ)
+#define _VSVM_TRACE_H_
+
+#include <linux/tracepoint.h>
+#include <linux/types.h>
+
+TRACE_EVENT(vsvm_fault,
+	    TP_PROTO(u32 vm, u64 addr, u32 access),
+	    TP_ARGS(vm, addr, access),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, addr)
+			     __field(u32, access)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->addr = addr;
+			   __entry->access = access;),
+	    TP_printk("vm=%u addr=0x%llx access=%u",
+		      __entry->vm, __entry->addr, __entry->access)
+);
+
+TRACE_EVENT(vsvm_resolve,
+	    TP_PROTO(u32 vm, u64 start, u64 end, bool huge, bool writable),
+	    TP_ARGS(vm, start, end, huge, writable),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, start)
+			     __field(u64, end)
+			     __field(bool, huge)
+			     __field(bool, writable)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->huge = huge;
+			   __entry->writable = writable;),
+	    TP_printk("vm=%u range=[0x%llx, 0x%llx) huge=%d writable=%d",
+		      __entry->vm, __entry->start, __entry->end,
+		      __entry->huge, __entry->writable)
+);
+
+TRACE_EVENT(vsvm_invalidate,
+	    TP_PROTO(u32 vm, u64 start, u64 end, u32 event, u64 ranges),
+	    TP_ARGS(vm, start, end, event, ranges),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, start)
+			     __field(u64, end)
+			     __field(u32, event)
+			     __field(u64, ranges)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->event = event;
+			   __entry->ranges = ranges;),
+	    TP_printk("vm=%u [0x%llx, 0x%llx) event=%u ranges=%llu",
+		      __entry->vm, __entry->start, __entry->end,
+		      __entry->event, __entry->ranges)
+);
+
+#endif /* _VSVM_TRACE_H_ */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE vsvm_trace
+#include <trace/define_trace.h>

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * DOC: VMs
+ *
+ * A VM is a GPU address space that mirrors the CPU address space of the
+ * process that created it (DRM_VSVM_VM_CREATE_SVM). An open file holds its
+ * VMs in an xarray; the file's entry and every job hold a reference.
+ *
+ * Closing a VM (destroy ioctl or file close) removes it from the file and
+ * tears down its scheduler entities: running jobs complete, queued ones get
+ * a grace period. The mirror itself (notifiers, ranges, page table) is
+ * freed with the last reference, from whatever context drops it, and works
+ * whether or not the process's address space still exists.
+ */
+
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_print.h>
+#include <drm/gpu_scheduler.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_engine.h"
+#include "vsvm_vm.h"
+
+static void vsvm_vm_free(struct kref *ref)
+{
+	struct vsvm_vm *vm = container_of(ref, struct vsvm_vm, ref);
+
+	vsvm_svm_fini(vm);
+	vsvm_pt_fini(&vm->pt);
+	mmdrop(vm->mm);
+	kfree(vm->entities);
+	kfree(vm);
+}
+
+/**
+ * vsvm_vm_put() - drop a reference to a VM
+ * @vm: the VM
+ */
+void vsvm_vm_put(struct vsvm_vm *vm)
+{
+	kref_put(&vm->ref, vsvm_vm_free);
+}
+
+/**
+ * vsvm_vm_lookup() - find a VM of a file and take a reference
+ * @vfile: the file
+ * @id: the VM id
+ *
+ * Return: the VM, or NULL when @id names none.
+ */
+struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id)
+{
+	struct vsvm_vm *vm;
+
+	xa_lock(&vfile->vms);
+	vm = xa_load(&vfile->vms, id);
+	if (vm)
+		kref_get(&vm->ref);
+	xa_unlock(&vfile->vms);
+	return vm;
+}
+
+/**
+ * vsvm_vm_stat_add() - count an event for a VM and for its device
+ * @vm: the VM
+ * @idx: DRM_VSVM_STAT_* index
+ * @n: amount to add
+ */
+void vsvm_vm_stat_add(struct vsvm_vm *vm, unsigned int idx, u64 n)
+{
+	atomic64_add(n, &vm->stats[idx]);
+	atomic64_add(n, &vm->vdev->stats[idx]);
+}
+
+/**
+ * vsvm_vm_set_error() - record a failed job
+ * @vm: the VM
+ * @seqno: the job's sequence number
+ * @engine: the engine it ran on
+ * @error: its negative errno
+ * @address: address of the failed access, if any
+ * @access: DRM_VSVM_ACCESS_* of the failed access, or 0
+ */
+void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
+		       u64 address, u32 access)
+{
+	spin_lock(&vm->error_lock);
+	vm->error.seqno = seqno;
+	vm->error.engine = engine;
+	vm->error.error = error;
+	vm->error.address = access ? address : 0;
+	vm->error.access = access;
+	spin_unlock(&vm->error_lock);
+}
+
+static void vsvm_vm_close(struct vsvm_vm *vm)
+{
+	u32 i;
+
+	for (i = 0; i < vm->vdev->num_engines; i++)
+		drm_sched_entity_destroy(&vm->entities[i]);
+	vsvm_vm_put(vm);
+}
+
+/**
+ * vsvm_vm_close_all() - close every VM of a file that is going away
+ * @vfile: the file
+ */
+void vsvm_vm_close_all(struct vsvm_file *vfile)
+{
+	struct vsvm_vm *vm;
+	unsigned long id;
+
+	xa_for_each(&vfile->vms, id, vm) {
+		xa_erase(&vfile->vms, id);
+		vsvm_vm_close(vm);
+	}
+	xa_destroy(&vfile->vms);
+}
+
+static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev)
+{
+	struct drm_gpu_scheduler *sched;
+	struct vsvm_vm *vm;
+	u32 i;
+	int ret;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&vm->ref);
+	vm->vdev = vdev;
+	spin_lock_init(&vm->error_lock);
+
+	vm->entities = kcalloc(vdev->num_engines, sizeof(*vm->entities),
+			       GFP_KERNEL);
+	if (!vm->entities) {
+		ret = -ENOMEM;
+		goto err_free_vm;
+	}
+
+	ret = vsvm_pt_init(&vm->pt);
+	if (ret)
+		goto err_free_entities;
+
+	for (i = 0; i < vdev->num_engines; i++) {
+		sched = &vdev->engines[i].sched;
+		ret = drm_sched_entity_init(&vm->entities[i],
+					    DRM_SCHED_PRIORITY_NORMAL,
+					    &sched, 1, NULL);
+		if (ret)
+			goto err_fini_entities;
+	}
+
+	vsvm_svm_init(vm);
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+	return vm;
+
+err_fini_entities:
+	while (i--)
+		drm_sched_entity_destroy(&vm->entities[i]);
+	vsvm_pt_fini(&vm->pt);
+err_free_entities:
+	kfree(vm->entities);
+err_free_vm:
+	kfree(vm);
+	return ERR_PTR(ret);
+}
+
+/**
+ * vsvm_vm_create_ioctl() - DRM_IOCTL_VSVM_VM_CREATE
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_vm_create
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL for non-zero extensions or reserved fields, or flags
+ * other than DRM_VSVM_VM_CREATE_SVM; -ENOMEM.
+ */
+int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct vsvm_file *vfile = file->driver_priv;
+	struct drm_vsvm_vm_create *args = data;
+	struct vsvm_vm *vm;
+	u32 id;
+	int ret;
+
+	if (args->extensions || args->reserved[0] || args->reserved[1] ||
+	    args->flags != DRM_VSVM_VM_CREATE_SVM) {
+		drm_dbg_driver(drm, "vm_create: invalid argument\n");
+		return -EINVAL;
+	}
+	if (!current->mm)
+		return -EINVAL;
+
+	vm = vsvm_vm_create(to_vsvm_device(drm));
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+
+	ret = xa_alloc(&vfile->vms, &id, vm, xa_limit_32b, GFP_KERNEL);
+	if (ret) {
+		vsvm_vm_close(vm);
+		return ret;
+	}
+	vm->id = id;
+	args->vm_id = id;
+	return 0;
+}
+
+/**
+ * vsvm_vm_destroy_ioctl() - DRM_IOCTL_VSVM_VM_DESTROY
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_vm_destroy
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
+ * unknown VM.
+ */
+int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct vsvm_file *vfile = file->driver_priv;
+	struct drm_vsvm_vm_destroy *args = data;
+	struct vsvm_vm *vm;
+
+	if (args->pad || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+
+	vm = xa_erase(&vfile->vms, args->vm_id);
+	if (!vm)
+		return -ENOENT;
+	vsvm_vm_close(vm);
+	return 0;
+}
+
+/**
+ * vsvm_stats_ioctl() - DRM_IOCTL_VSVM_STATS
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_stats
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
+ * unknown VM; -EFAULT for a bad data pointer.
+ */
+int vsvm_stats_ioctl(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_stats *args = data;
+	u64 values[DRM_VSVM_STAT_COUNT];
+	struct vsvm_vm *vm = NULL;
+	atomic64_t *counters;
+	u32 i, count;
+	int ret = 0;
+
+	if (args->pad || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+
+	if (!args->count) {
+		args->count = DRM_VSVM_STAT_COUNT;
+		return 0;
+	}
+	if (args->vm_id) {
+		vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+		if (!vm)
+			return -ENOENT;
+		counters = vm->stats;
+	} else {
+		counters = vdev->stats;
+	}
+
+	count = min_t(u32, args->count, DRM_VSVM_STAT_COUNT);
+	for (i = 0; i < count; i++)
+		values[i] = atomic64_read(&counters[i]);
+	if (copy_to_user(u64_to_user_ptr(args->data), values,
+			 count * sizeof(u64)))
+		ret = -EFAULT;
+	else
+		args->count = count;
+
+	if (vm)
+		vsvm_vm_put(vm);
+	return ret;
+}
+
+/**
+ * vsvm_vm_error_ioctl() - DRM_IOCTL_VSVM_VM_ERROR
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_vm_error
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
+ * unknown VM.
+ */
+int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct drm_vsvm_vm_error *args = data;
+	struct vsvm_vm *vm;
+	u32 id = args->vm_id;
+
+	if (args->pad || args->pad2 || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+
+	vm = vsvm_vm_lookup(file->driver_priv, id);
+	if (!vm)
+		return -ENOENT;
+
+	spin_lock(&vm->error_lock);
+	*args = vm->error;
+	spin_unlock(&vm->error_lock);
+	args->vm_id = id;
+	vsvm_vm_put(vm);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#ifndef _VSVM_VM_H_
+#define _VSVM_VM_H_
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_pt.h"
+#include "vsvm_svm.h"
+
+struct drm_sched_entity;
+struct mm_struct;
+struct vsvm_device;
+struct vsvm_file;
+
+/**
+ * struct vsvm_vm - a GPU address space mirroring one process
+ * @ref: reference count; the file's table and every job hold one
+ * @vdev: the device
+ * @mm: the mirrored address space (mmgrab()'d: the struct stays, the
+ *	address space may be torn down before the VM)
+ * @id: id in the file's VM table
+ * @pt: the GPU page table
+ * @svm: mirror state: notifiers, ranges and their locks
+ * @entities: one scheduler entity per engine
+ * @seqno: last job sequence number handed out
+ * @stats: counters, indexed by DRM_VSVM_STAT_*
+ * @error_lock: protects @error
+ * @error: record of the last failed job
+ */
+struct vsvm_vm {
+	struct kref ref;
+	struct vsvm_device *vdev;
+	struct mm_struct *mm;
+	u32 id;
+	struct vsvm_pt pt;
+	struct vsvm_svm svm;
+	struct drm_sched_entity *entities;
+	atomic64_t seqno;
+	atomic64_t stats[DRM_VSVM_STAT_COUNT];
+	/* protects @error */
+	spinlock_t error_lock;
+	struct drm_vsvm_vm_error error;
+};
+
+struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
+void vsvm_vm_put(struct vsvm_vm *vm);
+void vsvm_vm_close_all(struct vsvm_file *vfile);
+void vsvm_vm_stat_add(struct vsvm_vm *vm, unsigned int idx, u64 n);
+void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
+		       u64 address, u32 access);
+
+#endif /* _VSVM_VM_H_ */
