@@ -23,11 +23,13 @@
 #include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
+#include "vsvm_vram.h"
 
 #define VSVM_VA_LIMIT	BIT_ULL(VSVM_VA_BITS - 1)
 
@@ -74,9 +76,16 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 		down_read(&vm->svm.notifier_lock);
 		pte = vsvm_pt_lookup(&vm->pt, va, &shift);
 		if ((pte & VSVM_PTE_VALID) && (!write || (pte & VSVM_PTE_WRITE))) {
-			phys = dma_to_phys(vm->vdev->drm.dev,
-					   (pte & VSVM_PTE_ADDR_MASK) +
-					   (va & (BIT_ULL(shift) - 1)));
+			u64 addr = (pte & VSVM_PTE_ADDR_MASK) +
+				   (va & (BIT_ULL(shift) - 1));
+
+			if (pte & VSVM_PTE_VRAM) {
+				void *p = vsvm_vram_ptr(vm->vdev, addr);
+
+				return kmap_local_page(vmalloc_to_page(p)) +
+				       offset_in_page(va);
+			}
+			phys = dma_to_phys(vm->vdev->drm.dev, addr);
 			return kmap_local_pfn(PHYS_PFN(phys)) +
 			       offset_in_page(va);
 		}

@@ -32,6 +32,11 @@ static const char *const vsvm_stat_names[DRM_VSVM_STAT_COUNT] = {
 	[DRM_VSVM_STAT_RETRIES] = "retries",
 	[DRM_VSVM_STAT_JOBS] = "jobs",
 	[DRM_VSVM_STAT_JOBS_FAILED] = "jobs_failed",
+	[DRM_VSVM_STAT_BYTES_TO_VRAM] = "bytes_to_vram",
+	[DRM_VSVM_STAT_BYTES_TO_SYSTEM] = "bytes_to_system",
+	[DRM_VSVM_STAT_CPU_FAULTS] = "cpu_faults",
+	[DRM_VSVM_STAT_EVICTIONS] = "evictions",
+	[DRM_VSVM_STAT_VRAM_PAGES] = "vram_pages",
 };
 
 static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)

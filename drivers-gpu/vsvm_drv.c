@@ -22,6 +22,9 @@
  * - vsvm_pt.c: the GPU page table format.
  * - vsvm_svm.c: the fault path: mirroring the CPU page table with HMM under
  *   mmu_interval_notifiers, and invalidation.
+ * - vsvm_vram.c: VRAM as device-private pages, its allocator, eviction.
+ * - vsvm_migrate.c: migration both ways, CPU faults on VRAM pages,
+ *   PREFETCH, RESIDENCY and MADVISE.
  * - vsvm_debugfs.c: debugfs files under the DRM minor's directory.
  * - vsvm_trace.h: tracepoints (fault, resolve, invalidate).
  */
@@ -110,6 +113,10 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_STATS, vsvm_stats_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_VM_ERROR, vsvm_vm_error_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_PREFETCH, vsvm_prefetch_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_RESIDENCY, vsvm_residency_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_MADVISE, vsvm_madvise_ioctl, DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {
@@ -159,9 +166,13 @@ static int vsvm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = vsvm_engines_init(vdev);
+	ret = vsvm_vram_init(vdev);
 	if (ret)
 		return ret;
+
+	ret = vsvm_engines_init(vdev);
+	if (ret)
+		goto err_vram_fini;
 
 	vsvm_debugfs_init(vdev);
 
@@ -175,6 +186,8 @@ static int vsvm_probe(struct platform_device *pdev)
 
 err_engines_fini:
 	vsvm_engines_fini(vdev);
+err_vram_fini:
+	vsvm_vram_fini(vdev);
 	return ret;
 }
 
@@ -184,6 +197,8 @@ static void vsvm_remove(struct platform_device *pdev)
 
 	drm_dev_unplug(&vdev->drm);
 	vsvm_engines_fini(vdev);
+	/* every page still in VRAM goes back to system memory first */
+	vsvm_vram_fini(vdev);
 }
 
 static struct platform_driver vsvm_platform_driver = {

@@ -14,6 +14,8 @@
 #include <drm/drm_file.h>
 #include <drm/vsvm_drm.h>
 
+#include "vsvm_vram.h"
+
 #define DRIVER_NAME	"vsvm"
 #define DRIVER_DESC	"Virtual SVM compute GPU"
 #define DRIVER_MAJOR	0
@@ -34,6 +36,7 @@ struct vsvm_engine;
  * @job_timeout_ms: job timeout in milliseconds, fixed at probe
  * @engines: the engines, @num_engines of them
  * @stats: device-wide counters, indexed by DRM_VSVM_STAT_*; atomic
+ * @vram: the simulated VRAM, device-private memory
  *
  * Everything but @stats is set before drm_dev_register() and read-only
  * after, so it needs no lock.
@@ -46,6 +49,7 @@ struct vsvm_device {
 	u32 job_timeout_ms;
 	struct vsvm_engine *engines;
 	atomic64_t stats[DRM_VSVM_STAT_COUNT];
+	struct vsvm_vram vram;
 };
 
 /**
@@ -80,6 +84,14 @@ int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
 
 /* vsvm_exec.c */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
+
+/* vsvm_migrate.c */
+int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int vsvm_residency_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file);
 
 /* vsvm_debugfs.c */
 void vsvm_debugfs_init(struct vsvm_device *vdev);

@@ -22,6 +22,8 @@ static void vsvm_query_device_fill(struct vsvm_device *vdev,
 			   DRM_VSVM_PAGE_SIZE_2M;
 	info->va_bits = VSVM_VA_BITS;
 	info->features = DRM_VSVM_FEATURE_SVM;
+	if (vdev->vram.enabled)
+		info->features |= DRM_VSVM_FEATURE_VRAM;
 }
 
 /*

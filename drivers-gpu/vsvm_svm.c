@@ -51,6 +51,7 @@
 #include "vsvm_svm.h"
 #include "vsvm_trace.h"
 #include "vsvm_vm.h"
+#include "vsvm_vram.h"
 
 static struct device *vsvm_svm_dev(struct vsvm_vm *vm)
 {
@@ -79,7 +80,9 @@ static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 		return;
 	}
 	for (i = 0; i < range->npages; i++)
-		dma_unmap_page(dev, range->dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+		if (range->dma[i] != DMA_MAPPING_ERROR)
+			dma_unmap_page(dev, range->dma[i], PAGE_SIZE,
+				       DMA_BIDIRECTIONAL);
 }
 
 /*
@@ -289,6 +292,9 @@ static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
 	return true;
 }
 
+static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
+			       dma_addr_t *dma, bool huge);
+
 static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    const unsigned long *pfns, dma_addr_t *dma,
 			    bool huge)
@@ -302,16 +308,22 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
 	}
 	for (i = 0; i < range->npages; i++) {
-		dma[i] = dma_map_page(dev, hmm_pfn_to_page(pfns[i]), 0,
-				      PAGE_SIZE, DMA_BIDIRECTIONAL);
+		struct page *page = hmm_pfn_to_page(pfns[i]);
+
+		/* VRAM is the GPU's own memory: nothing to map. */
+		if (vsvm_vram_page(vm->vdev, page)) {
+			dma[i] = DMA_MAPPING_ERROR;
+			continue;
+		}
+		dma[i] = dma_map_page(dev, page, 0, PAGE_SIZE,
+				      DMA_BIDIRECTIONAL);
 		if (dma_mapping_error(dev, dma[i]))
 			goto err_unmap;
 	}
 	return 0;
 
 err_unmap:
-	while (i--)
-		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	vsvm_svm_unmap_dma(vm, i, dma, false);
 	return -EFAULT;
 }
 
@@ -326,7 +338,9 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
 		return;
 	}
 	for (i = 0; i < npages; i++)
-		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+		if (dma[i] != DMA_MAPPING_ERROR)
+			dma_unmap_page(dev, dma[i], PAGE_SIZE,
+				       DMA_BIDIRECTIONAL);
 }
 
 /* Write the GPU entries of a range. Notifier lock held for writing. */
@@ -353,7 +367,12 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_2M, 1);
 	} else {
 		for (i = 0; i < range->npages; i++) {
+			struct page *page = hmm_pfn_to_page(pfns[i]);
 			u64 pte = dma[i] | VSVM_PTE_VALID;
+
+			if (dma[i] == DMA_MAPPING_ERROR)
+				pte = vsvm_vram_page_offset(vm->vdev, page) |
+				      VSVM_PTE_VALID | VSVM_PTE_VRAM;
 
 			if (pfns[i] & HMM_PFN_WRITE)
 				pte |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
@@ -376,7 +395,8 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
  * on the address space (mmget).
  */
 static int vsvm_svm_range_populate(struct vsvm_vm *vm,
-				   struct vsvm_svm_range *range, bool write)
+				   struct vsvm_svm_range *range, bool write,
+				   void *owner)
 {
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
@@ -386,7 +406,7 @@ static int vsvm_svm_range_populate(struct vsvm_vm *vm,
 		.end = vsvm_range_end(range),
 		.default_flags = HMM_PFN_REQ_FAULT |
 				 (write ? HMM_PFN_REQ_WRITE : 0),
-		.dev_private_owner = vm->vdev,
+		.dev_private_owner = owner,
 	};
 	unsigned long *pfns;
 	dma_addr_t *dma;
@@ -446,6 +466,120 @@ static int vsvm_svm_range_populate(struct vsvm_vm *vm,
 out_free:
 	kvfree(dma);
 	kvfree(pfns);
+	return ret;
+}
+
+static u32 vsvm_svm_preferred(struct vsvm_vm *vm, u64 addr)
+{
+	struct vsvm_svm_attr *a;
+
+	lockdep_assert_held(&vm->svm.lock);
+	list_for_each_entry(a, &vm->svm.attrs, link)
+		if (addr >= a->start && addr < a->end)
+			return a->preferred;
+	return 0;
+}
+
+/**
+ * vsvm_svm_set_preferred() - set the preferred location of a range
+ * @vm: the VM
+ * @start: first address
+ * @end: end address (exclusive)
+ * @region: DRM_VSVM_REGION_*, or 0 for none
+ *
+ * Ranges already set that overlap are trimmed or split.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vsvm_svm_set_preferred(struct vsvm_vm *vm, u64 start, u64 end,
+			   u32 region)
+{
+	struct vsvm_svm_attr *tail, *new, *a, *next;
+
+	/* At most one split and one insertion: allocate both up front. */
+	tail = kzalloc(sizeof(*tail), GFP_KERNEL);
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!tail || !new) {
+		kfree(tail);
+		kfree(new);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&vm->svm.lock);
+	list_for_each_entry_safe(a, next, &vm->svm.attrs, link) {
+		if (a->end <= start || a->start >= end)
+			continue;
+		if (a->start < start && a->end > end) {
+			tail->start = end;
+			tail->end = a->end;
+			tail->preferred = a->preferred;
+			list_add(&tail->link, &a->link);
+			tail = NULL;
+			a->end = start;
+		} else if (a->start < start) {
+			a->end = start;
+		} else if (a->end > end) {
+			a->start = end;
+		} else {
+			list_del(&a->link);
+			kfree(a);
+		}
+	}
+	if (region) {
+		new->start = start;
+		new->end = end;
+		new->preferred = region;
+		list_add(&new->link, &vm->svm.attrs);
+		new = NULL;
+	}
+	mutex_unlock(&vm->svm.lock);
+	kfree(tail);
+	kfree(new);
+	return 0;
+}
+
+/**
+ * vsvm_svm_snapshot() - read the CPU page table without faulting
+ * @vm: the VM
+ * @start: first address, page aligned
+ * @end: end address (exclusive), in the same 2 MiB as @start
+ * @pfns: HMM pfns out, one per page
+ *
+ * vsvm's own VRAM pages are reported as they are, others as hmm reports
+ * them; holes read as 0.
+ *
+ * Return: 0, -ESRCH when the process has exited, or a negative errno.
+ */
+int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
+		      unsigned long *pfns)
+{
+	struct hmm_range hrange = {
+		.start = start,
+		.end = end,
+		.hmm_pfns = pfns,
+		.dev_private_owner = vm->vdev,
+	};
+	struct vsvm_svm_notifier *n;
+	int ret;
+
+	if (!mmget_not_zero(vm->mm))
+		return -ESRCH;
+	mutex_lock(&vm->svm.lock);
+	n = vsvm_svm_notifier_get(vm, start);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+		goto out;
+	}
+	hrange.notifier = &n->notifier;
+	do {
+		hrange.notifier_seq = mmu_interval_read_begin(&n->notifier);
+		mmap_read_lock(vm->mm);
+		ret = hmm_range_fault(&hrange);
+		mmap_read_unlock(vm->mm);
+	} while (ret == -EBUSY);
+out:
+	mutex_unlock(&vm->svm.lock);
+	mmput(vm->mm);
 	return ret;
 }
 
@@ -512,7 +646,18 @@ again:
 			vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RANGES_64K, 1);
 	}
 
-	ret = vsvm_svm_range_populate(vm, range, write);
+	if (!range->valid && vm->vdev->vram.enabled &&
+	    vsvm_svm_preferred(vm, addr) == DRM_VSVM_REGION_VRAM)
+		vsvm_migrate_to_vram(vm, vsvm_range_start(range),
+				     vsvm_range_end(range));
+
+	ret = vsvm_svm_range_populate(vm, range, write, vm->vdev);
+	if (!ret && write && !range->writable)
+		/*
+		 * Read-only VRAM pages (shared after fork): bring them back
+		 * to system memory so that the write breaks COW as on the CPU.
+		 */
+		ret = vsvm_svm_range_populate(vm, range, write, NULL);
 	if ((ret == -EFAULT || ret == -EPERM) && range->npages > 1) {
 		/*
 		 * Part of the chunk may have changed protection since it was
@@ -546,6 +691,7 @@ void vsvm_svm_init(struct vsvm_vm *vm)
 	mutex_init(&vm->svm.lock);
 	init_rwsem(&vm->svm.notifier_lock);
 	xa_init(&vm->svm.notifiers);
+	INIT_LIST_HEAD(&vm->svm.attrs);
 
 	/* The notifier lock is taken in reclaim: teach lockdep at once. */
 	if (IS_ENABLED(CONFIG_LOCKDEP)) {
@@ -564,6 +710,7 @@ void vsvm_svm_init(struct vsvm_vm *vm)
  */
 void vsvm_svm_fini(struct vsvm_vm *vm)
 {
+	struct vsvm_svm_attr *a, *next;
 	struct vsvm_svm_notifier *n;
 	unsigned long index;
 
@@ -581,5 +728,7 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 		kfree(n);
 	}
 	xa_destroy(&vm->svm.notifiers);
+	list_for_each_entry_safe(a, next, &vm->svm.attrs, link)
+		kfree(a);
 	mutex_destroy(&vm->svm.lock);
 }

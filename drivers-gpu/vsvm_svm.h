@@ -61,6 +61,20 @@ struct vsvm_svm_range {
 };
 
 /**
+ * struct vsvm_svm_attr - preferred location of an address range
+ * @link: link in &vsvm_svm.attrs
+ * @start: first address
+ * @end: end address (exclusive)
+ * @preferred: DRM_VSVM_REGION_*
+ */
+struct vsvm_svm_attr {
+	struct list_head link;
+	u64 start;
+	u64 end;
+	u32 preferred;
+};
+
+/**
  * struct vsvm_svm - the mirror of one VM's CPU address space
  * @lock: the fault lock: serialises fault resolution (so faults of several
  *	engines on one range resolve once), notifier and range creation and
@@ -71,12 +85,14 @@ struct vsvm_svm_range {
  *	memory access, so invalidation waits for accesses in flight.
  * @notifiers: &struct vsvm_svm_notifier indexed by address >>
  *	VSVM_SVM_NOTIFIER_SHIFT; changed under @lock
+ * @attrs: &struct vsvm_svm_attr, non-overlapping; under @lock
  */
 struct vsvm_svm {
 	/* the fault lock, see above */
 	struct mutex lock;
 	struct rw_semaphore notifier_lock;
 	struct xarray notifiers;
+	struct list_head attrs;
 };
 
 /* The kind of access behind a GPU fault. */
@@ -90,5 +106,9 @@ enum vsvm_access {
 void vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
+int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
+		      unsigned long *pfns);
+int vsvm_svm_set_preferred(struct vsvm_vm *vm, u64 start, u64 end,
+			   u32 region);
 
 #endif /* _VSVM_SVM_H_ */

@@ -34,6 +34,12 @@ extern "C" {
  *   (&struct drm_vsvm_stats).
  * - &DRM_IOCTL_VSVM_VM_ERROR: read the error record of a VM's last failed
  *   job (&struct drm_vsvm_vm_error).
+ * - &DRM_IOCTL_VSVM_PREFETCH: migrate a range to VRAM or to system memory
+ *   (&struct drm_vsvm_prefetch).
+ * - &DRM_IOCTL_VSVM_RESIDENCY: report where each page of a range lives
+ *   (&struct drm_vsvm_residency).
+ * - &DRM_IOCTL_VSVM_MADVISE: set the preferred location of a range
+ *   (&struct drm_vsvm_madvise).
  *
  * Rules that hold for every ioctl:
  *
@@ -49,6 +55,8 @@ extern "C" {
  * - 0.1: &DRM_IOCTL_VSVM_QUERY with &DRM_VSVM_QUERY_DEVICE.
  * - 0.2: VMs in SVM mode, engines and command buffers, GPU page faults,
  *   stats and error records; &DRM_VSVM_FEATURE_SVM.
+ * - 0.3: VRAM as device-private memory: PREFETCH, RESIDENCY, MADVISE,
+ *   migration counters; &DRM_VSVM_FEATURE_VRAM.
  */
 
 /**
@@ -76,7 +84,7 @@ extern "C" {
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 2
+#define VSVM_UAPI_MINOR 3
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
@@ -87,6 +95,9 @@ extern "C" {
 #define DRM_VSVM_EXEC			0x03
 #define DRM_VSVM_STATS			0x04
 #define DRM_VSVM_VM_ERROR		0x05
+#define DRM_VSVM_PREFETCH		0x06
+#define DRM_VSVM_RESIDENCY		0x07
+#define DRM_VSVM_MADVISE		0x08
 
 #define DRM_IOCTL_VSVM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY, struct drm_vsvm_query)
@@ -100,6 +111,12 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_STATS, struct drm_vsvm_stats)
 #define DRM_IOCTL_VSVM_VM_ERROR \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_ERROR, struct drm_vsvm_vm_error)
+#define DRM_IOCTL_VSVM_PREFETCH \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_PREFETCH, struct drm_vsvm_prefetch)
+#define DRM_IOCTL_VSVM_RESIDENCY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_RESIDENCY, struct drm_vsvm_residency)
+#define DRM_IOCTL_VSVM_MADVISE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MADVISE, struct drm_vsvm_madvise)
 
 /** @DRM_VSVM_PAGE_SIZE_4K: the GPU MMU maps 4 KiB pages */
 #define DRM_VSVM_PAGE_SIZE_4K		0x1000ull
@@ -139,6 +156,7 @@ struct drm_vsvm_query_device {
 	 * @features: bit mask of optional features, DRM_VSVM_FEATURE_*
 	 */
 #define DRM_VSVM_FEATURE_SVM		0x1
+#define DRM_VSVM_FEATURE_VRAM		0x2
 	__u32 features;
 
 	/** @reserved: reserved for future use, zero */
@@ -508,8 +526,18 @@ struct drm_vsvm_exec {
 #define DRM_VSVM_STAT_JOBS			7
 /** @DRM_VSVM_STAT_JOBS_FAILED: jobs that signalled an error */
 #define DRM_VSVM_STAT_JOBS_FAILED		8
+/** @DRM_VSVM_STAT_BYTES_TO_VRAM: bytes migrated from system memory to VRAM */
+#define DRM_VSVM_STAT_BYTES_TO_VRAM		9
+/** @DRM_VSVM_STAT_BYTES_TO_SYSTEM: bytes migrated from VRAM to system memory */
+#define DRM_VSVM_STAT_BYTES_TO_SYSTEM		10
+/** @DRM_VSVM_STAT_CPU_FAULTS: CPU faults on pages in VRAM (device-wide) */
+#define DRM_VSVM_STAT_CPU_FAULTS		11
+/** @DRM_VSVM_STAT_EVICTIONS: VRAM blocks evicted to make room (device-wide) */
+#define DRM_VSVM_STAT_EVICTIONS			12
+/** @DRM_VSVM_STAT_VRAM_PAGES: 4 KiB pages of VRAM in use now (device-wide) */
+#define DRM_VSVM_STAT_VRAM_PAGES		13
 /** @DRM_VSVM_STAT_COUNT: number of counters in this version */
-#define DRM_VSVM_STAT_COUNT			9
+#define DRM_VSVM_STAT_COUNT			14
 
 /**
  * struct drm_vsvm_stats - argument of &DRM_IOCTL_VSVM_STATS
@@ -580,6 +608,126 @@ struct drm_vsvm_vm_error {
 
 	/** @pad2: MBZ on input, zero on output */
 	__u32 pad2;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/** @DRM_VSVM_REGION_SYSTEM: system memory */
+#define DRM_VSVM_REGION_SYSTEM		1
+/** @DRM_VSVM_REGION_VRAM: the device's VRAM */
+#define DRM_VSVM_REGION_VRAM		2
+
+/**
+ * struct drm_vsvm_prefetch - argument of &DRM_IOCTL_VSVM_PREFETCH
+ *
+ * Migrates the pages of [@start, @start + @length) of the VM's address
+ * space to @region. Only private anonymous memory moves to VRAM; pages of
+ * other mappings (page cache, shared, hugetlbfs, DAX) and pages core mm
+ * refuses to migrate stay where they are and stay mirrored, which is not
+ * an error. When VRAM is full, least recently used VRAM is evicted first.
+ * Holes in the range are skipped.
+ *
+ * Errors: -EINVAL for non-zero @flags, @pad or @reserved, an unknown
+ * @region, an unaligned or empty range, or a range beyond the user address
+ * space; -ENOENT for an unknown VM; -EACCES when the caller is not the
+ * process the VM mirrors; -ENODEV for VRAM without device-private memory
+ * support in the kernel.
+ */
+struct drm_vsvm_prefetch {
+	/** @vm_id: the VM (in) */
+	__u32 vm_id;
+
+	/** @region: DRM_VSVM_REGION_* to move the pages to (in) */
+	__u32 region;
+
+	/** @start: first address, page aligned (in) */
+	__u64 start;
+
+	/** @length: length in bytes, page aligned, non-zero (in) */
+	__u64 length;
+
+	/** @flags: no flag is defined yet, MBZ */
+	__u32 flags;
+
+	/** @pad: MBZ */
+	__u32 pad;
+
+	/** @pages_moved: number of 4 KiB pages that actually moved (out) */
+	__u64 pages_moved;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/** @DRM_VSVM_RESIDENCY_NONE: no page is present at that address */
+#define DRM_VSVM_RESIDENCY_NONE		1
+/** @DRM_VSVM_RESIDENCY_SYSTEM: the page is in system memory */
+#define DRM_VSVM_RESIDENCY_SYSTEM	2
+/** @DRM_VSVM_RESIDENCY_VRAM: the page is in this device's VRAM */
+#define DRM_VSVM_RESIDENCY_VRAM		3
+
+/**
+ * struct drm_vsvm_residency - argument of &DRM_IOCTL_VSVM_RESIDENCY
+ *
+ * Writes one __u8 DRM_VSVM_RESIDENCY_* per 4 KiB page of
+ * [@start, @start + @npages * 4096) to @data, without faulting anything
+ * in or moving anything. Addresses without a mapping read as
+ * &DRM_VSVM_RESIDENCY_NONE.
+ *
+ * Errors: -EINVAL for non-zero @pad or @reserved, an unaligned @start, or
+ * @npages zero or above 1 << 20; -ENOENT for an unknown VM; -EACCES when
+ * the caller is not the process the VM mirrors; -EFAULT for a bad @data.
+ */
+struct drm_vsvm_residency {
+	/** @vm_id: the VM (in) */
+	__u32 vm_id;
+
+	/** @pad: MBZ */
+	__u32 pad;
+
+	/** @start: first address, page aligned (in) */
+	__u64 start;
+
+	/** @npages: number of pages (in) */
+	__u64 npages;
+
+	/** @data: user pointer to @npages bytes (in) */
+	__u64 data;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/** @DRM_VSVM_ATTR_PREFERRED_LOC: value is a DRM_VSVM_REGION_* or 0 (none) */
+#define DRM_VSVM_ATTR_PREFERRED_LOC	1
+
+/**
+ * struct drm_vsvm_madvise - argument of &DRM_IOCTL_VSVM_MADVISE
+ *
+ * Sets attribute @attr to @value over [@start, @start + @length) of the VM.
+ * With a preferred location of &DRM_VSVM_REGION_VRAM, GPU faults in the
+ * range migrate the faulting chunk to VRAM before mirroring it. A later
+ * call over part of a range splits it; the attribute applies per address.
+ *
+ * Errors: -EINVAL for non-zero @reserved, an unknown @attr or @value, an
+ * unaligned or empty range; -ENOENT for an unknown VM; -ENOMEM.
+ */
+struct drm_vsvm_madvise {
+	/** @vm_id: the VM (in) */
+	__u32 vm_id;
+
+	/** @attr: DRM_VSVM_ATTR_* (in) */
+	__u32 attr;
+
+	/** @start: first address, page aligned (in) */
+	__u64 start;
+
+	/** @length: length in bytes, page aligned, non-zero (in) */
+	__u64 length;
+
+	/** @value: the attribute's value (in) */
+	__u64 value;
 
 	/** @reserved: reserved for future use, MBZ */
 	__u64 reserved[2];

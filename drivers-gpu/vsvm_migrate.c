@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * DOC: migration
+ *
+ * Pages move between system memory and VRAM with core mm's migrate_vma
+ * (by virtual range, for a VM) and migrate_device (by physical range, for
+ * eviction), in chunks of at most 2 MiB: setup, allocate and copy the whole
+ * chunk, then migrate_vma_pages() and migrate_vma_finalize(). 6.12 has no
+ * device-private THP, so a 2 MiB chunk moves as 512 pages in one batch.
+ * Partial migration is normal: pages core mm will not move stay where they
+ * are and stay mirrored.
+ *
+ * Only private anonymous memory moves to VRAM. Page cache, shared, hugetlbfs
+ * and DAX mappings are mirrored in place.
+ *
+ * CPU faults on VRAM pages (migrate_to_ram) take no vsvm lock: they rely
+ * on core mm's page locks and migration entries only, so a CPU fault never
+ * waits behind GPU work, and many threads faulting the same page cannot
+ * livelock on a driver lock. The faulting page always moves; its neighbours
+ * in the same 64 KiB move when they are vsvm's VRAM pages too. New system
+ * pages come from the VMA-aware allocator, which honours NUMA policy.
+ *
+ * Our own migrations raise MMU_NOTIFY_MIGRATE invalidations that the
+ * mirror does not skip: the GPU entries of the range are cleared, and the
+ * next GPU access mirrors the pages at their new place. That costs one GPU
+ * fault per migrated range and keeps a single path that writes GPU entries.
+ */
+
+#include <linux/highmem.h>
+#include <linux/hmm.h>
+#include <linux/migrate.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_print.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_svm.h"
+#include "vsvm_vm.h"
+#include "vsvm_vram.h"
+
+#define VSVM_CPU_FAULT_PAGES	(SZ_64K >> PAGE_SHIFT)
+
+static struct vsvm_device *vsvm_page_device(struct page *page)
+{
+	return container_of(page->pgmap, struct vsvm_device, vram.pgmap);
+}
+
+static void vsvm_copy_to_vram(struct vsvm_device *vdev, struct page *dpage,
+			      struct page *spage)
+{
+	void *dst = vsvm_vram_ptr(vdev, vsvm_vram_page_offset(vdev, dpage));
+
+	if (spage)
+		memcpy_from_page(dst, spage, 0, PAGE_SIZE);
+	else
+		memset(dst, 0, PAGE_SIZE);
+}
+
+static void vsvm_copy_from_vram(struct vsvm_device *vdev, struct page *dpage,
+				struct page *spage)
+{
+	memcpy_to_page(dpage, 0,
+		       vsvm_vram_ptr(vdev, vsvm_vram_page_offset(vdev, spage)),
+		       PAGE_SIZE);
+}
+
+static bool vsvm_vma_migratable(struct vm_area_struct *vma)
+{
+	return vma_is_anonymous(vma) && !vma_is_dax(vma) &&
+	       !(vma->vm_flags & (VM_SHARED | VM_HUGETLB | VM_IO | VM_PFNMAP |
+				  VM_MIXEDMAP));
+}
+
+/* The largest aligned chunk of 2M, 64K or 4K at @addr within both limits. */
+static u64 vsvm_chunk_end(u64 addr, u64 lo, u64 hi)
+{
+	static const u64 sizes[] = { SZ_2M, SZ_64K };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (IS_ALIGNED(addr, sizes[i]) && addr >= lo &&
+		    addr + sizes[i] <= hi)
+			return addr + sizes[i];
+	return addr + PAGE_SIZE;
+}
+
+/*
+ * Move one chunk (a power of two of pages, at most 2 MiB, aligned, inside
+ * @vma) to VRAM. mmap_lock held.
+ */
+static long vsvm_migrate_chunk_to_vram(struct vsvm_vm *vm,
+				       struct vm_area_struct *vma,
+				       u64 start, u64 end)
+{
+	struct vsvm_device *vdev = vm->vdev;
+	unsigned long npages = (end - start) >> PAGE_SHIFT, i;
+	struct migrate_vma mig = {
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.pgmap_owner = vdev,
+		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
+	struct vsvm_vram_block *block;
+	long moved = 0;
+	int ret;
+
+	mig.src = kcalloc(npages, sizeof(*mig.src), GFP_KERNEL);
+	mig.dst = kcalloc(npages, sizeof(*mig.dst), GFP_KERNEL);
+	if (!mig.src || !mig.dst) {
+		moved = -ENOMEM;
+		goto out_free;
+	}
+
+	ret = migrate_vma_setup(&mig);
+	if (ret) {
+		moved = ret;
+		goto out_free;
+	}
+	if (!mig.cpages)
+		goto out_finalize;
+
+	block = vsvm_vram_alloc(vdev, npages);
+	if (!block)
+		goto out_finalize;	/* VRAM full: the chunk stays put */
+
+	for (i = 0; i < npages; i++) {
+		struct page *dpage = pfn_to_page(vdev->vram.pfn_first +
+			(gpu_buddy_block_offset(block->buddy) >> PAGE_SHIFT) + i);
+
+		if (!(mig.src[i] & MIGRATE_PFN_MIGRATE)) {
+			vsvm_vram_block_put(block);
+			continue;
+		}
+		dpage->zone_device_data = block;
+		zone_device_page_init(dpage);
+		vsvm_copy_to_vram(vdev, dpage, migrate_pfn_to_page(mig.src[i]));
+		mig.dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (mig.src[i] & MIGRATE_PFN_WRITE)
+			mig.dst[i] |= MIGRATE_PFN_WRITE;
+	}
+	migrate_vma_pages(&mig);
+	for (i = 0; i < npages; i++)
+		if (mig.src[i] & MIGRATE_PFN_MIGRATE)
+			moved++;
+
+out_finalize:
+	migrate_vma_finalize(&mig);
+	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_BYTES_TO_VRAM, moved << PAGE_SHIFT);
+out_free:
+	kfree(mig.dst);
+	kfree(mig.src);
+	return moved;
+}
+
+/*
+ * Move the VRAM pages of one chunk of @vma back to system memory.
+ * mmap_lock held.
+ */
+static long vsvm_migrate_chunk_to_system(struct vsvm_vm *vm,
+					 struct vm_area_struct *vma,
+					 u64 start, u64 end)
+{
+	struct vsvm_device *vdev = vm->vdev;
+	unsigned long npages = (end - start) >> PAGE_SHIFT, i;
+	struct migrate_vma mig = {
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.pgmap_owner = vdev,
+		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+	};
+	long moved = 0;
+	int ret;
+
+	mig.src = kcalloc(npages, sizeof(*mig.src), GFP_KERNEL);
+	mig.dst = kcalloc(npages, sizeof(*mig.dst), GFP_KERNEL);
+	if (!mig.src || !mig.dst) {
+		moved = -ENOMEM;
+		goto out_free;
+	}
+
+	ret = migrate_vma_setup(&mig);
+	if (ret) {
+		moved = ret;
+		goto out_free;
+	}
+	for (i = 0; i < npages && mig.cpages; i++) {
+		struct page *spage = migrate_pfn_to_page(mig.src[i]);
+		struct page *dpage;
+
+		if (!spage || !(mig.src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma,
+				       start + (i << PAGE_SHIFT));
+		if (!dpage)
+			continue;
+		lock_page(dpage);
+		vsvm_copy_from_vram(vdev, dpage, spage);
+		mig.dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (mig.src[i] & MIGRATE_PFN_WRITE)
+			mig.dst[i] |= MIGRATE_PFN_WRITE;
+	}
+	migrate_vma_pages(&mig);
+	for (i = 0; i < npages; i++)
+		if (mig.dst[i] && (mig.src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
+	migrate_vma_finalize(&mig);
+	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_BYTES_TO_SYSTEM,
+			 moved << PAGE_SHIFT);
+out_free:
+	kfree(mig.dst);
+	kfree(mig.src);
+	return moved;
+}
+
+typedef long (*vsvm_chunk_fn)(struct vsvm_vm *vm, struct vm_area_struct *vma,
+			      u64 start, u64 end);
+
+/* Walk [start, end) of the VM's address space chunk by chunk. */
+static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
+			      bool to_vram, vsvm_chunk_fn fn)
+{
+	struct mm_struct *mm = vm->mm;
+	long moved = 0;
+	u64 addr = start;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+	mmap_read_lock(mm);
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		u64 lo, hi, next;
+		long n;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		addr = max_t(u64, addr, vma->vm_start);
+		lo = max_t(u64, start, vma->vm_start);
+		hi = min_t(u64, end, vma->vm_end);
+		if (to_vram && !vsvm_vma_migratable(vma)) {
+			addr = hi;
+			continue;
+		}
+		next = vsvm_chunk_end(addr, lo, hi);
+		n = fn(vm, vma, addr, next);
+		if (n < 0) {
+			moved = n;
+			break;
+		}
+		moved += n;
+		addr = next;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return moved;
+}
+
+/**
+ * vsvm_migrate_to_vram() - migrate a range of a VM's address space to VRAM
+ * @vm: the VM
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned
+ *
+ * Return: number of pages moved, or a negative errno (-ESRCH when the
+ * process has exited, -ENOMEM).
+ */
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	return vsvm_migrate_walk(vm, start, end, true,
+				 vsvm_migrate_chunk_to_vram);
+}
+
+/**
+ * vsvm_migrate_to_system() - migrate VRAM pages of a range back
+ * @vm: the VM
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned
+ *
+ * Return: number of pages moved, or a negative errno.
+ */
+long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	return vsvm_migrate_walk(vm, start, end, false,
+				 vsvm_migrate_chunk_to_system);
+}
+
+/**
+ * vsvm_vram_migrate_to_ram() - &dev_pagemap_ops.migrate_to_ram
+ * @vmf: the CPU fault on one of vsvm's VRAM pages
+ *
+ * Return: 0, VM_FAULT_SIGBUS or VM_FAULT_OOM.
+ */
+vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
+{
+	struct vsvm_device *vdev = vsvm_page_device(vmf->page);
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long src[VSVM_CPU_FAULT_PAGES] = { 0 };
+	unsigned long dst[VSVM_CPU_FAULT_PAGES] = { 0 };
+	u64 start = max_t(u64, ALIGN_DOWN(vmf->address, SZ_64K),
+			  vma->vm_start);
+	u64 end = min_t(u64, ALIGN_DOWN(vmf->address, SZ_64K) + SZ_64K,
+			vma->vm_end);
+	struct migrate_vma mig = {
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.src = src,
+		.dst = dst,
+		.pgmap_owner = vdev,
+		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+		.fault_page = vmf->page,
+	};
+	unsigned long i, moved = 0;
+	vm_fault_t ret = 0;
+
+	if (migrate_vma_setup(&mig))
+		return VM_FAULT_SIGBUS;
+
+	for (i = 0; i < (end - start) >> PAGE_SHIFT; i++) {
+		struct page *spage = migrate_pfn_to_page(src[i]);
+		u64 addr = start + (i << PAGE_SHIFT);
+		struct page *dpage;
+
+		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, addr);
+		if (!dpage) {
+			if (spage == vmf->page)
+				ret = VM_FAULT_OOM;
+			continue;
+		}
+		lock_page(dpage);
+		vsvm_copy_from_vram(vdev, dpage, spage);
+		dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (src[i] & MIGRATE_PFN_WRITE)
+			dst[i] |= MIGRATE_PFN_WRITE;
+		moved++;
+	}
+	migrate_vma_pages(&mig);
+	migrate_vma_finalize(&mig);
+
+	atomic64_inc(&vdev->stats[DRM_VSVM_STAT_CPU_FAULTS]);
+	atomic64_add(moved << PAGE_SHIFT,
+		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
+	return ret;
+}
+
+/**
+ * vsvm_vram_evict_range() - move VRAM pages back to system memory
+ * @vdev: the device
+ * @pfn: first device-private pfn
+ * @npages: number of pages, at most 512
+ *
+ * Works from physical pages: whatever process maps them, if any. Pages
+ * that are free or busy (being migrated) are left alone.
+ */
+void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
+			   unsigned long npages)
+{
+	unsigned long *src, *dst, i, moved = 0;
+
+	src = kcalloc(npages, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
+	dst = kcalloc(npages, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
+
+	migrate_device_range(src, pfn, npages);
+	for (i = 0; i < npages; i++) {
+		struct page *spage = migrate_pfn_to_page(src[i]);
+		struct page *dpage;
+
+		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
+		lock_page(dpage);
+		vsvm_copy_from_vram(vdev, dpage, spage);
+		dst[i] = migrate_pfn(page_to_pfn(dpage));
+		moved++;
+	}
+	migrate_device_pages(src, dst, npages);
+	migrate_device_finalize(src, dst, npages);
+	atomic64_add(moved << PAGE_SHIFT,
+		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
+	kfree(dst);
+	kfree(src);
+}
+
+static int vsvm_vm_of_caller(struct drm_file *file, u32 id,
+			     struct vsvm_vm **out)
+{
+	struct vsvm_vm *vm = vsvm_vm_lookup(file->driver_priv, id);
+
+	if (!vm)
+		return -ENOENT;
+	if (vm->mm != current->mm) {
+		vsvm_vm_put(vm);
+		return -EACCES;
+	}
+	*out = vm;
+	return 0;
+}
+
+static bool vsvm_user_range_ok(u64 start, u64 length)
+{
+	return length && PAGE_ALIGNED(start) && PAGE_ALIGNED(length) &&
+	       start < TASK_SIZE && length <= TASK_SIZE - start;
+}
+
+/**
+ * vsvm_prefetch_ioctl() - DRM_IOCTL_VSVM_PREFETCH
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_prefetch
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL, -ENOENT, -EACCES, -ENODEV, -ESRCH or -ENOMEM as
+ * &struct drm_vsvm_prefetch describes.
+ */
+int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_prefetch *args = data;
+	struct vsvm_vm *vm;
+	long moved;
+	int ret;
+
+	if (args->flags || args->pad || args->reserved[0] ||
+	    args->reserved[1] || !vsvm_user_range_ok(args->start, args->length) ||
+	    (args->region != DRM_VSVM_REGION_SYSTEM &&
+	     args->region != DRM_VSVM_REGION_VRAM))
+		return -EINVAL;
+	if (!vdev->vram.enabled)
+		return -ENODEV;
+
+	ret = vsvm_vm_of_caller(file, args->vm_id, &vm);
+	if (ret)
+		return ret;
+
+	if (args->region == DRM_VSVM_REGION_VRAM)
+		moved = vsvm_migrate_to_vram(vm, args->start,
+					     args->start + args->length);
+	else
+		moved = vsvm_migrate_to_system(vm, args->start,
+					       args->start + args->length);
+	vsvm_vm_put(vm);
+	if (moved < 0)
+		return moved;
+	args->pages_moved = moved;
+	return 0;
+}
+
+#define VSVM_RESIDENCY_MAX_PAGES	BIT_ULL(20)
+
+/**
+ * vsvm_residency_ioctl() - DRM_IOCTL_VSVM_RESIDENCY
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_residency
+ * @file: the caller's DRM file
+ *
+ * Takes a snapshot of the CPU page table with hmm_range_fault() asking for
+ * no fault: nothing moves, nothing is populated.
+ *
+ * Return: 0; -EINVAL, -ENOENT, -EACCES or -EFAULT as
+ * &struct drm_vsvm_residency describes; -ESRCH or -ENOMEM.
+ */
+int vsvm_residency_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_residency *args = data;
+	unsigned long *pfns = NULL;
+	struct vsvm_vm *vm;
+	u8 *res = NULL;
+	u64 done = 0;
+	int ret;
+
+	if (args->pad || args->reserved[0] || args->reserved[1] ||
+	    !args->npages || args->npages > VSVM_RESIDENCY_MAX_PAGES ||
+	    !vsvm_user_range_ok(args->start, args->npages << PAGE_SHIFT))
+		return -EINVAL;
+
+	ret = vsvm_vm_of_caller(file, args->vm_id, &vm);
+	if (ret)
+		return ret;
+
+	res = kvmalloc(args->npages, GFP_KERNEL);
+	pfns = kvcalloc(SZ_2M >> PAGE_SHIFT, sizeof(*pfns), GFP_KERNEL);
+	if (!res || !pfns) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	while (done < args->npages) {
+		u64 start = args->start + (done << PAGE_SHIFT);
+		u64 end = min(ALIGN_DOWN(start, SZ_2M) + SZ_2M,
+			      args->start + (args->npages << PAGE_SHIFT));
+		unsigned long i, n = (end - start) >> PAGE_SHIFT;
+
+		ret = vsvm_svm_snapshot(vm, start, end, pfns);
+		if (ret)
+			goto out;
+		for (i = 0; i < n; i++) {
+			u8 r = DRM_VSVM_RESIDENCY_NONE;
+
+			if (pfns[i] & HMM_PFN_VALID)
+				r = vsvm_vram_page(vdev,
+						   hmm_pfn_to_page(pfns[i])) ?
+				    DRM_VSVM_RESIDENCY_VRAM :
+				    DRM_VSVM_RESIDENCY_SYSTEM;
+			res[done + i] = r;
+		}
+		done += n;
+	}
+	if (copy_to_user(u64_to_user_ptr(args->data), res, args->npages))
+		ret = -EFAULT;
+out:
+	kvfree(pfns);
+	kvfree(res);
+	vsvm_vm_put(vm);
+	return ret;
+}
+
+/**
+ * vsvm_madvise_ioctl() - DRM_IOCTL_VSVM_MADVISE
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_madvise
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL, -ENOENT or -ENOMEM as &struct drm_vsvm_madvise
+ * describes.
+ */
+int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	struct drm_vsvm_madvise *args = data;
+	struct vsvm_vm *vm;
+	int ret;
+
+	if (args->reserved[0] || args->reserved[1] ||
+	    !vsvm_user_range_ok(args->start, args->length) ||
+	    args->attr != DRM_VSVM_ATTR_PREFERRED_LOC ||
+	    args->value > DRM_VSVM_REGION_VRAM)
+		return -EINVAL;
+
+	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+	if (!vm)
+		return -ENOENT;
+	ret = vsvm_svm_set_preferred(vm, args->start,
+				     args->start + args->length, args->value);
+	vsvm_vm_put(vm);
+	return ret;
+}
