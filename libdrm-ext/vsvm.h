@@ -14,6 +14,10 @@
  * - Functions that can fail return 0 on success or a negative errno value;
  *   they never print. The value of errno on return is unspecified.
  * - Output parameters are written only when the function succeeds.
+ * - Structures and values of the uapi (vsvm_drm.h) are used as they are:
+ *   the library checks its own arguments (NULL pointers, ...) but passes
+ *   ids, flags and commands to the kernel unchanged, so the kernel's
+ *   checks apply.
  * - A device handle wraps one file descriptor of the vsvm DRM node. The
  *   library keeps no other state in it, so a handle may be used from
  *   several threads at once; vsvm_device_close() must not race with any
@@ -23,6 +27,7 @@
 #ifndef _VSVM_H_
 #define _VSVM_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -176,6 +181,432 @@ int vsvm_query(vsvm_device_handle dev, uint32_t query, void *data,
  */
 int vsvm_query_device(vsvm_device_handle dev,
 		      struct drm_vsvm_query_device *info);
+
+/*
+ * VMs (vsvm_vm.c)
+ */
+
+/**
+ * Create a VM: a GPU address space bound to the calling process's address
+ * space (DRM_IOCTL_VSVM_VM_CREATE).
+ *
+ * With DRM_VSVM_VM_CREATE_SVM, which this version of the uapi requires, a
+ * GPU address is the CPU address: jobs of the VM dereference the process's
+ * pointers. The VM lives until vsvm_vm_destroy(), the device is closed, or
+ * the process exits.
+ *
+ * \param [in]  dev     Device handle.
+ * \param [in]  flags   DRM_VSVM_VM_CREATE_* flags, passed to the kernel as
+ *                      they are: DRM_VSVM_VM_CREATE_SVM.
+ * \param [out] vm_id   Id of the new VM, never 0.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev or \p vm_id is NULL, or if the kernel rejects
+ *         \p flags (DRM_VSVM_VM_CREATE_SVM missing, unknown bits);
+ *         -ENOMEM if the kernel is out of memory;
+ *         other errors of the ioctl.
+ */
+int vsvm_vm_create(vsvm_device_handle dev, uint32_t flags, uint32_t *vm_id);
+
+/**
+ * Destroy a VM (DRM_IOCTL_VSVM_VM_DESTROY).
+ *
+ * A job already running completes; jobs still queued after a grace period
+ * of one second are cancelled and their fences signal -ESRCH.
+ *
+ * \param [in] dev      Device handle.
+ * \param [in] vm_id    The VM, from vsvm_vm_create().
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev is NULL;
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         other errors of the ioctl.
+ */
+int vsvm_vm_destroy(vsvm_device_handle dev, uint32_t vm_id);
+
+/**
+ * Read the error record of a VM's last failed job
+ * (DRM_IOCTL_VSVM_VM_ERROR).
+ *
+ * Reading does not clear the record. A \p err->seqno of 0 means that no job
+ * of the VM has failed.
+ *
+ * \param [in]  dev     Device handle.
+ * \param [in]  vm_id   The VM.
+ * \param [out] err     The record, as the kernel wrote it: \p err->vm_id is
+ *                      \p vm_id; seqno, address, error (a negative errno),
+ *                      access (DRM_VSVM_ACCESS_*, 0 when the failure was no
+ *                      memory access) and engine describe the failure.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev or \p err is NULL;
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         other errors of the ioctl.
+ */
+int vsvm_vm_error(vsvm_device_handle dev, uint32_t vm_id,
+		  struct drm_vsvm_vm_error *err);
+
+/*
+ * Jobs and syncobjs (vsvm_exec.c)
+ */
+
+/** Largest command buffer a job may run, in bytes (the kernel's limit). */
+#define VSVM_EXEC_MAX_BATCH_SIZE	(1u << 20)
+
+/** Largest number of syncs a job may have (the kernel's limit). */
+#define VSVM_EXEC_MAX_SYNCS		64
+
+/** Opaque handle to a command buffer (vsvm_cmdbuf.c). */
+typedef struct vsvm_cmdbuf *vsvm_cmdbuf_handle;
+
+/**
+ * Queue a command buffer on an engine of a VM (DRM_IOCTL_VSVM_EXEC).
+ *
+ * The commands are read by the GPU at \p batch_address, a GPU address that
+ * is the CPU address of the buffer (see vsvm_cmdbuf_address()); the memory
+ * must stay mapped and unchanged until the job has completed. The job runs
+ * once every wait sync has signalled; its fence is installed in every
+ * signal sync (DRM_VSVM_SYNC_SIGNAL) when it is queued. A job that fails
+ * signals its fence with an error, which vsvm_syncobj_fence_status()
+ * reports, and leaves an error record (vsvm_vm_error()).
+ *
+ * \param [in]  dev            Device handle.
+ * \param [in]  vm_id          The VM the job runs in.
+ * \param [in]  engine         Engine index, below the num_engines of
+ *                             vsvm_query_device().
+ * \param [in]  batch_address  GPU (= CPU) address of the first command,
+ *                             8-byte aligned.
+ * \param [in]  batch_size     Size of the commands in bytes: a multiple of
+ *                             8, from 8 to VSVM_EXEC_MAX_BATCH_SIZE.
+ * \param [in]  syncs          Array of \p num_syncs syncobjs to wait for or
+ *                             to signal; may be NULL when \p num_syncs is 0.
+ * \param [in]  num_syncs      Number of entries of \p syncs, at most
+ *                             VSVM_EXEC_MAX_SYNCS.
+ * \param [out] seqno          Sequence number of the job on its VM, from 1;
+ *                             may be NULL.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev is NULL, if \p syncs is NULL with a non-zero
+ *         \p num_syncs, or if the kernel rejects the job (engine out of
+ *         range, bad batch size or alignment, too many syncs, bad sync
+ *         flags, a wait syncobj without a fence);
+ *         -ENOENT for an unknown VM or syncobj;
+ *         -EACCES when the calling process is not the one whose address
+ *         space the VM mirrors (a child after fork());
+ *         -EFAULT for a bad \p syncs array;
+ *         other errors of the ioctl.
+ */
+int vsvm_exec(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
+	      uint64_t batch_address, uint32_t batch_size,
+	      const struct drm_vsvm_sync *syncs, uint32_t num_syncs,
+	      uint64_t *seqno);
+
+/**
+ * Get the status of the fence a syncobj holds: whether the job behind it
+ * has completed, and whether it failed.
+ *
+ * The fence is exported as a sync_file, whose status SYNC_IOC_FILE_INFO
+ * reads; the sync_file is closed again. Meant for binary syncobjs; for a
+ * timeline syncobj the status is that of the fence chain of its last point,
+ * which does not carry the error of a job.
+ *
+ * \param [in]  dev       Device handle.
+ * \param [in]  syncobj   Syncobj handle of the device file.
+ * \param [out] status    1 if the fence has signalled without error, 0 if
+ *                        it has not signalled yet, or the fence's error, a
+ *                        negative errno (for a failed job: -EFAULT,
+ *                        -EACCES, -EINVAL, -ETIMEDOUT or -ESRCH as
+ *                        documented with DRM_IOCTL_VSVM_EXEC).
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev or \p status is NULL, or if the syncobj holds
+ *         no fence;
+ *         -ENOENT if \p syncobj is not a syncobj of the device file;
+ *         -EMFILE if no file descriptor is left for the sync_file;
+ *         other errors of the ioctls.
+ */
+int vsvm_syncobj_fence_status(vsvm_device_handle dev, uint32_t syncobj,
+			      int *status);
+
+/**
+ * Run a command buffer and wait for it to complete.
+ *
+ * Creates a binary syncobj, queues \p cb on \p engine of VM \p vm_id with
+ * the syncobj as its only (signal) sync, waits for the job's fence, reads
+ * its status, and destroys the syncobj.
+ *
+ * When the wait times out (-ETIME), the job may still be queued or
+ * running: \p cb must then stay untouched until the job is known to have
+ * completed, which is the case once vsvm_vm_destroy() has returned.
+ *
+ * \param [in]  dev          Device handle.
+ * \param [in]  vm_id        The VM the job runs in.
+ * \param [in]  engine       Engine index.
+ * \param [in]  cb           The command buffer, with at least one command.
+ * \param [in]  timeout_ns   How long to wait, in nanoseconds from now: 0
+ *                           only checks; INT64_MAX waits for ever.
+ * \param [out] job_status   Status of the job's fence, as
+ *                           vsvm_syncobj_fence_status() reports it: 1 if
+ *                           the job succeeded, a negative errno if it
+ *                           failed. May be NULL.
+ *
+ * \return 0 when the job has completed, successfully or not (see
+ *         \p job_status), or a negative errno:
+ *         -EINVAL if \p dev or \p cb is NULL, \p cb is empty, or
+ *         \p timeout_ns is negative;
+ *         -ETIME if the job did not complete within \p timeout_ns;
+ *         the errors of vsvm_exec() if the job could not be queued;
+ *         other errors of the syncobj ioctls.
+ */
+int vsvm_exec_wait(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
+		   vsvm_cmdbuf_handle cb, int64_t timeout_ns, int *job_status);
+
+/*
+ * Stats (vsvm_stats.c)
+ */
+
+/**
+ * Read counters of a VM or of the device (DRM_IOCTL_VSVM_STATS).
+ *
+ * Counter i is the DRM_VSVM_STAT_* value i. A kernel knows at most as many
+ * counters as its uapi version defines: \p *count on return says how many
+ * it wrote, counters beyond are left alone. With \p *count 0 on entry,
+ * only the number of counters the kernel knows is returned in \p *count.
+ *
+ * \param [in]     dev        Device handle.
+ * \param [in]     vm_id      The VM, or 0 for the device-wide totals (all
+ *                            VMs of all processes since the driver was
+ *                            loaded).
+ * \param [out]    counters   Array of \p *count counters; may be NULL when
+ *                            \p *count is 0.
+ * \param [in,out] count      Capacity of \p counters in counters (in);
+ *                            counters written, or known by the kernel when
+ *                            \p *count was 0 (out).
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev or \p count is NULL, or if \p counters is NULL
+ *         with a non-zero \p *count;
+ *         -ENOENT if \p vm_id is neither 0 nor a VM of this device file;
+ *         -EFAULT if \p counters is not a valid array of \p *count counters;
+ *         other errors of the ioctl.
+ */
+int vsvm_stats(vsvm_device_handle dev, uint32_t vm_id, uint64_t *counters,
+	       uint32_t *count);
+
+/*
+ * Command buffers (vsvm_cmdbuf.c)
+ *
+ * A command buffer is memory of the library, mapped with mmap (page
+ * aligned, MAP_PRIVATE | MAP_ANONYMOUS), that commands are appended to in
+ * the format of vsvm_drm.h (struct drm_vsvm_cmd_*). The GPU fetches it
+ * through the VM's SVM mapping, so vsvm_cmdbuf_address() is passed to
+ * vsvm_exec() as it is.
+ *
+ * The emitters encode their arguments as given, without checking them
+ * (alignment, opcodes, conditions): the kernel checks commands when it runs
+ * them and fails a job with a malformed one. A command buffer is not
+ * thread-safe, and must not be changed, reset or destroyed while a job
+ * that runs it may still be queued or running.
+ */
+
+/** Largest capacity of a command buffer, in bytes. */
+#define VSVM_CMDBUF_MAX_CAPACITY	VSVM_EXEC_MAX_BATCH_SIZE
+
+/**
+ * Create an empty command buffer.
+ *
+ * \param [in]  capacity   Size in bytes, from 1 to VSVM_CMDBUF_MAX_CAPACITY;
+ *                         rounded up to a multiple of the page size (but
+ *                         never above VSVM_CMDBUF_MAX_CAPACITY).
+ * \param [out] cb         The command buffer, to be released with
+ *                         vsvm_cmdbuf_destroy().
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL, \p capacity is 0 or above
+ *         VSVM_CMDBUF_MAX_CAPACITY;
+ *         -ENOMEM on allocation failure.
+ */
+int vsvm_cmdbuf_create(size_t capacity, vsvm_cmdbuf_handle *cb);
+
+/**
+ * Destroy a command buffer and unmap its memory.
+ *
+ * \param [in] cb   The command buffer; NULL is ignored.
+ */
+void vsvm_cmdbuf_destroy(vsvm_cmdbuf_handle cb);
+
+/**
+ * Empty a command buffer: the next command is written at its start.
+ *
+ * \param [in] cb   The command buffer; NULL is ignored.
+ */
+void vsvm_cmdbuf_reset(vsvm_cmdbuf_handle cb);
+
+/**
+ * Get the address of a command buffer's first command.
+ *
+ * \param [in] cb   The command buffer.
+ *
+ * \return its CPU address, which is its GPU address in an SVM VM (page
+ *         aligned), or 0 if \p cb is NULL.
+ */
+uint64_t vsvm_cmdbuf_address(vsvm_cmdbuf_handle cb);
+
+/**
+ * Get the number of bytes emitted into a command buffer: the batch_size of
+ * vsvm_exec(). Every command is a multiple of 8 bytes long.
+ *
+ * \param [in] cb   The command buffer.
+ *
+ * \return the size of the commands emitted since creation or the last
+ *         reset, or 0 if \p cb is NULL.
+ */
+uint32_t vsvm_cmdbuf_size(vsvm_cmdbuf_handle cb);
+
+/**
+ * Append a DRM_VSVM_CMD_NOP command (struct drm_vsvm_cmd_header).
+ *
+ * \param [in] cb   The command buffer.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_nop(vsvm_cmdbuf_handle cb);
+
+/**
+ * Append a 32-bit DRM_VSVM_CMD_WRITE command (struct drm_vsvm_cmd_write
+ * without DRM_VSVM_CMD_64BIT).
+ *
+ * \param [in] cb      The command buffer.
+ * \param [in] addr    Where the GPU writes, 4-byte aligned.
+ * \param [in] value   The value written.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_write32(vsvm_cmdbuf_handle cb, uint64_t addr, uint32_t value);
+
+/**
+ * Append a 64-bit DRM_VSVM_CMD_WRITE command (struct drm_vsvm_cmd_write
+ * with DRM_VSVM_CMD_64BIT).
+ *
+ * \param [in] cb      The command buffer.
+ * \param [in] addr    Where the GPU writes, 8-byte aligned.
+ * \param [in] value   The value written.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_write64(vsvm_cmdbuf_handle cb, uint64_t addr, uint64_t value);
+
+/**
+ * Append a DRM_VSVM_CMD_COPY command (struct drm_vsvm_cmd_copy).
+ *
+ * \param [in] cb     The command buffer.
+ * \param [in] dst    Destination address, any alignment.
+ * \param [in] src    Source address, any alignment; the ranges must not
+ *                    overlap.
+ * \param [in] size   Bytes to copy.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_copy(vsvm_cmdbuf_handle cb, uint64_t dst, uint64_t src,
+		     uint64_t size);
+
+/**
+ * Append a DRM_VSVM_CMD_FILL command (struct drm_vsvm_cmd_fill).
+ *
+ * \param [in] cb        The command buffer.
+ * \param [in] dst       Destination address, any alignment.
+ * \param [in] size      Bytes to fill.
+ * \param [in] pattern   Byte i of the range gets byte (i % 4) of
+ *                       \p pattern, in little-endian order.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_fill(vsvm_cmdbuf_handle cb, uint64_t dst, uint64_t size,
+		     uint32_t pattern);
+
+/**
+ * Append a DRM_VSVM_CMD_ATOMIC command (struct drm_vsvm_cmd_atomic).
+ *
+ * \param [in] cb            The command buffer.
+ * \param [in] is64          true for 64-bit operands (DRM_VSVM_CMD_64BIT),
+ *                           false for 32-bit ones (the low 32 bits of
+ *                           \p operand and \p compare are used).
+ * \param [in] atomic_op     DRM_VSVM_ATOMIC_ADD, _XCHG or _CMPXCHG.
+ * \param [in] addr          The operand in memory, aligned to its size.
+ * \param [in] operand       Value to add, or the new value for XCHG and
+ *                           CMPXCHG.
+ * \param [in] compare       Expected value for CMPXCHG; must be 0 for the
+ *                           other operations.
+ * \param [in] result_addr   Where the old value is written (same width), or
+ *                           0 not to write it.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_atomic(vsvm_cmdbuf_handle cb, bool is64, uint32_t atomic_op,
+		       uint64_t addr, uint64_t operand, uint64_t compare,
+		       uint64_t result_addr);
+
+/**
+ * Append a DRM_VSVM_CMD_CHECKSUM command (struct drm_vsvm_cmd_checksum):
+ * the CRC-32 of a range (IEEE 802.3, as zlib's crc32() from 0).
+ *
+ * \param [in] cb            The command buffer.
+ * \param [in] addr          Start of the range.
+ * \param [in] size          Length of the range in bytes.
+ * \param [in] result_addr   Where the __u32 checksum is written, 4-byte
+ *                           aligned.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_checksum(vsvm_cmdbuf_handle cb, uint64_t addr, uint64_t size,
+			 uint64_t result_addr);
+
+/**
+ * Append a DRM_VSVM_CMD_WAIT command (struct drm_vsvm_cmd_wait): the job
+ * polls the word at \p addr until (word & \p mask) \p cond \p value holds.
+ *
+ * \param [in] cb      The command buffer.
+ * \param [in] is64    true to poll a 64-bit word (DRM_VSVM_CMD_64BIT),
+ *                     false for a 32-bit one, which the kernel compares
+ *                     zero-extended: \p value should then fit in 32 bits.
+ * \param [in] cond    DRM_VSVM_WAIT_EQ, _NEQ, _GTE or _LT (unsigned).
+ * \param [in] addr    The word to poll, aligned to its size.
+ * \param [in] value   The value to compare with.
+ * \param [in] mask    Applied to the word before comparing.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_wait(vsvm_cmdbuf_handle cb, bool is64, uint32_t cond,
+		     uint64_t addr, uint64_t value, uint64_t mask);
+
+/**
+ * Append a DRM_VSVM_CMD_TIMESTAMP command (struct drm_vsvm_cmd_timestamp):
+ * the GPU writes its clock (CLOCK_MONOTONIC, in ns) as a __u64.
+ *
+ * \param [in] cb     The command buffer.
+ * \param [in] addr   Where the timestamp is written, 8-byte aligned.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_timestamp(vsvm_cmdbuf_handle cb, uint64_t addr);
 
 #if defined(__cplusplus)
 }

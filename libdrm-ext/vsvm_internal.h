@@ -12,13 +12,16 @@
  * vsvm-symbols.txt, or the vsvm-symbols-check test fails.
  *
  * One source file per object: vsvm_device.c (open/close/find), vsvm_query.c
- * (DRM_IOCTL_VSVM_QUERY); later objects (VMs, exec queues, ...) get their
- * own vsvm_<object>.c next to them.
+ * (DRM_IOCTL_VSVM_QUERY), vsvm_vm.c (VM create/destroy/error record),
+ * vsvm_exec.c (jobs, syncobj fence status), vsvm_stats.c (counters),
+ * vsvm_cmdbuf.c (command buffer memory and encoder); later objects get
+ * their own vsvm_<object>.c next to them.
  */
 
 #ifndef _VSVM_INTERNAL_H_
 #define _VSVM_INTERNAL_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vsvm.h"
@@ -35,6 +38,20 @@
  */
 struct vsvm_device {
 	int fd;
+};
+
+/**
+ * struct vsvm_cmdbuf - what a vsvm_cmdbuf_handle points to
+ * @map: start of the mapping, page aligned; the first command
+ * @capacity: bytes commands may use, at most VSVM_CMDBUF_MAX_CAPACITY
+ * @map_size: size of the mapping, a multiple of the page size
+ * @size: bytes emitted so far, a multiple of 8
+ */
+struct vsvm_cmdbuf {
+	uint8_t *map;
+	size_t capacity;
+	size_t map_size;
+	size_t size;
 };
 
 /*
