@@ -18,7 +18,7 @@ gcc -Wall -O2 -I "$src" -I "$src/tools/include" \
 
 stage "guest: vsvm QUERY and hmm-tests"
 rc=0
-scripts/run-guest.sh --out build/main -- bash -c '
+scripts/run-guest.sh --out build/main --timeout 1800 -- bash -c '
 	m="modprobe -d $VSVM_MODROOT"
 	$m vsvm || exit 1
 	echo "--- vsvm QUERY ---"
@@ -30,6 +30,10 @@ scripts/run-guest.sh --out build/main -- bash -c '
 	$m test_hmm || exit 1
 	build/hmm-tests 2>&1 | grep -E "^# (PASSED|FAILED|Totals)|^not ok"
 	$m -r test_hmm
+	echo "--- vsvm-bench: vsvm against test_hmm and memcpy ---"
+	$m vsvm && $m test_hmm || exit 1
+	build/tools/vsvm_bench --max-mib "${VSVM_BENCH_MAX_MIB:-256}" || exit 1
+	$m -r test_hmm vsvm
 ' || rc=$?
-grep -aE -A30 -- '--- vsvm QUERY' build/main/console.log | grep -v '^\[' || true
+grep -av '^\[' build/main/console.log | sed -n '/--- vsvm QUERY/,/command exited/p' || true
 exit $rc
