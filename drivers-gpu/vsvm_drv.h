@@ -92,6 +92,8 @@ int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file);
+int vsvm_attr_query_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
 
 /* vsvm_debugfs.c */
 void vsvm_debugfs_init(struct vsvm_device *vdev);

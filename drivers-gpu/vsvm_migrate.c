@@ -79,15 +79,19 @@ static bool vsvm_vma_migratable(struct vm_area_struct *vma)
 				  VM_MIXEDMAP));
 }
 
-/* The largest aligned chunk of 2M, 64K or 4K at @addr within both limits. */
-static u64 vsvm_chunk_end(u64 addr, u64 lo, u64 hi)
+/*
+ * The largest aligned chunk of 2M, 64K or 4K at @addr within both limits,
+ * and no larger than the range's migration granularity.
+ */
+static u64 vsvm_chunk_end(struct vsvm_vm *vm, u64 addr, u64 lo, u64 hi)
 {
 	static const u64 sizes[] = { SZ_2M, SZ_64K };
+	u64 max = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GRANULARITY, addr);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
-		if (IS_ALIGNED(addr, sizes[i]) && addr >= lo &&
-		    addr + sizes[i] <= hi)
+		if ((!max || sizes[i] <= max) && IS_ALIGNED(addr, sizes[i]) &&
+		    addr >= lo && addr + sizes[i] <= hi)
 			return addr + sizes[i];
 	return addr + PAGE_SIZE;
 }
@@ -225,13 +229,18 @@ out_free:
 typedef long (*vsvm_chunk_fn)(struct vsvm_vm *vm, struct vm_area_struct *vma,
 			      u64 start, u64 end);
 
-/* Walk [start, end) of the VM's address space chunk by chunk. */
+/*
+ * Walk [start, end) of the VM's address space chunk by chunk. The VM's
+ * fault lock is held: attributes are stable and faults wait.
+ */
 static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 			      bool to_vram, vsvm_chunk_fn fn)
 {
 	struct mm_struct *mm = vm->mm;
 	long moved = 0;
 	u64 addr = start;
+
+	lockdep_assert_held(&vm->svm.lock);
 
 	if (!mmget_not_zero(mm))
 		return -ESRCH;
@@ -250,7 +259,7 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 			addr = hi;
 			continue;
 		}
-		next = vsvm_chunk_end(addr, lo, hi);
+		next = vsvm_chunk_end(vm, addr, lo, hi);
 		n = fn(vm, vma, addr, next);
 		if (n < 0) {
 			moved = n;
@@ -266,7 +275,7 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 
 /**
  * vsvm_migrate_to_vram() - migrate a range of a VM's address space to VRAM
- * @vm: the VM
+ * @vm: the VM, with its fault lock held
  * @start: first address, page aligned
  * @end: end address (exclusive), page aligned
  *
@@ -281,7 +290,7 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
 
 /**
  * vsvm_migrate_to_system() - migrate VRAM pages of a range back
- * @vm: the VM
+ * @vm: the VM, with its fault lock held
  * @start: first address, page aligned
  * @end: end address (exclusive), page aligned
  *
@@ -443,12 +452,15 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		return ret;
 
+	mutex_lock(&vm->svm.lock);
+	vsvm_svm_gc(vm);
 	if (args->region == DRM_VSVM_REGION_VRAM)
 		moved = vsvm_migrate_to_vram(vm, args->start,
 					     args->start + args->length);
 	else
 		moved = vsvm_migrate_to_system(vm, args->start,
 					       args->start + args->length);
+	mutex_unlock(&vm->svm.lock);
 	vsvm_vm_put(vm);
 	if (moved < 0)
 		return moved;
@@ -544,16 +556,58 @@ int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
 	int ret;
 
 	if (args->reserved[0] || args->reserved[1] ||
-	    !vsvm_user_range_ok(args->start, args->length) ||
-	    args->attr != DRM_VSVM_ATTR_PREFERRED_LOC ||
-	    args->value > DRM_VSVM_REGION_VRAM)
+	    !vsvm_user_range_ok(args->start, args->length))
+		return -EINVAL;
+	switch (args->attr) {
+	case DRM_VSVM_ATTR_PREFERRED_LOC:
+		if (args->value > DRM_VSVM_REGION_VRAM)
+			return -EINVAL;
+		break;
+	case DRM_VSVM_ATTR_GRANULARITY:
+		if (args->value && args->value != SZ_4K &&
+		    args->value != SZ_64K && args->value != SZ_2M)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+	if (!vm)
+		return -ENOENT;
+	ret = vsvm_svm_attr_set(vm, args->attr, args->start,
+				args->start + args->length, args->value);
+	vsvm_vm_put(vm);
+	return ret;
+}
+
+/**
+ * vsvm_attr_query_ioctl() - DRM_IOCTL_VSVM_ATTR_QUERY
+ * @drm: the DRM device
+ * @data: &struct drm_vsvm_attr_query
+ * @file: the caller's DRM file
+ *
+ * Return: 0; -EINVAL or -ENOENT as &struct drm_vsvm_attr_query describes.
+ */
+int vsvm_attr_query_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct drm_vsvm_attr_query *args = data;
+	struct vsvm_vm *vm;
+	u64 start, end;
+
+	if (args->pad || args->reserved[0] || args->reserved[1] ||
+	    args->addr >= TASK_SIZE || !args->attr ||
+	    args->attr > VSVM_SVM_NUM_ATTRS)
 		return -EINVAL;
 
 	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
 	if (!vm)
 		return -ENOENT;
-	ret = vsvm_svm_set_preferred(vm, args->start,
-				     args->start + args->length, args->value);
+	args->value = vsvm_svm_attr_span(vm, args->attr, args->addr, &start,
+					 &end);
+	args->start = start;
+	args->end = end;
 	vsvm_vm_put(vm);
-	return ret;
+	return 0;
 }

@@ -120,6 +120,20 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 
 	mmu_interval_set_seq(mni, cur_seq);
 
+	/* Attributes die with the mapping: collected by vsvm_svm_gc(). */
+	if (mrange->event == MMU_NOTIFY_UNMAP) {
+		u64 s = max_t(u64, mrange->start, n->start);
+		u64 e = min_t(u64, mrange->end, n->end);
+
+		if (!n->unmap_end) {
+			n->unmap_start = s;
+			n->unmap_end = e;
+		} else {
+			n->unmap_start = min(n->unmap_start, s);
+			n->unmap_end = max(n->unmap_end, e);
+		}
+	}
+
 	for (node = interval_tree_iter_first(&n->ranges, mrange->start,
 					     mrange->end - 1);
 	     node;
@@ -469,32 +483,159 @@ out_free:
 	return ret;
 }
 
-static u32 vsvm_svm_preferred(struct vsvm_vm *vm, u64 addr)
+/**
+ * vsvm_svm_attr_get() - the value of an attribute at an address
+ * @vm: the VM, with its fault lock held
+ * @attr: DRM_VSVM_ATTR_*
+ * @addr: the address
+ *
+ * Return: the value, 0 where none was set.
+ */
+u64 vsvm_svm_attr_get(struct vsvm_vm *vm, u32 attr, u64 addr)
 {
 	struct vsvm_svm_attr *a;
 
 	lockdep_assert_held(&vm->svm.lock);
-	list_for_each_entry(a, &vm->svm.attrs, link)
+	list_for_each_entry(a, &vm->svm.attrs[attr - 1], link)
 		if (addr >= a->start && addr < a->end)
-			return a->preferred;
+			return a->value;
 	return 0;
 }
 
 /**
- * vsvm_svm_set_preferred() - set the preferred location of a range
+ * vsvm_svm_attr_span() - an attribute's value at an address and its extent
  * @vm: the VM
+ * @attr: DRM_VSVM_ATTR_*, already checked
+ * @addr: the address
+ * @start: first address of the span with the same value (out)
+ * @end: end (exclusive) of that span (out)
+ *
+ * Return: the value, 0 where unset.
+ */
+u64 vsvm_svm_attr_span(struct vsvm_vm *vm, u32 attr, u64 addr, u64 *start,
+		       u64 *end)
+{
+	struct vsvm_svm_attr *a;
+	u64 value = 0;
+
+	*start = 0;
+	*end = TASK_SIZE;
+	mutex_lock(&vm->svm.lock);
+	vsvm_svm_gc(vm);
+	list_for_each_entry(a, &vm->svm.attrs[attr - 1], link) {
+		if (addr >= a->start && addr < a->end) {
+			*start = a->start;
+			*end = a->end;
+			value = a->value;
+			break;
+		}
+		if (a->end <= addr)
+			*start = max(*start, a->end);
+		else
+			*end = min(*end, a->start);
+	}
+	mutex_unlock(&vm->svm.lock);
+	return value;
+}
+
+/*
+ * Set one attribute over [start, end) with the fault lock held. *tail and
+ * *new are preallocated; the ones used are set to NULL.
+ */
+static void __vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start,
+				u64 end, u64 value,
+				struct vsvm_svm_attr **tail,
+				struct vsvm_svm_attr **new)
+{
+	struct list_head *attrs = &vm->svm.attrs[attr - 1];
+	struct vsvm_svm_attr *a, *next;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	list_for_each_entry_safe(a, next, attrs, link) {
+		if (a->end <= start || a->start >= end)
+			continue;
+		if (a->start < start && a->end > end) {
+			(*tail)->start = end;
+			(*tail)->end = a->end;
+			(*tail)->value = a->value;
+			list_add(&(*tail)->link, &a->link);
+			*tail = NULL;
+			a->end = start;
+		} else if (a->start < start) {
+			a->end = start;
+		} else if (a->end > end) {
+			a->start = end;
+		} else {
+			list_del(&a->link);
+			kfree(a);
+		}
+	}
+	if (value) {
+		(*new)->start = start;
+		(*new)->end = end;
+		(*new)->value = value;
+		list_add(&(*new)->link, attrs);
+		*new = NULL;
+	}
+}
+
+/**
+ * vsvm_svm_gc() - drop what munmap() left behind
+ * @vm: the VM, with its fault lock held
+ *
+ * The notifier callback cannot allocate, so it only records the span that
+ * was unmapped; here, in process context, the attributes over that span
+ * are dropped. Called before attributes are read or written.
+ */
+void vsvm_svm_gc(struct vsvm_vm *vm)
+{
+	struct vsvm_svm_notifier *n;
+	unsigned long index;
+	unsigned int i;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	xa_for_each(&vm->svm.notifiers, index, n) {
+		u64 start, end;
+
+		down_write(&vm->svm.notifier_lock);
+		start = n->unmap_start;
+		end = n->unmap_end;
+		n->unmap_start = 0;
+		n->unmap_end = 0;
+		up_write(&vm->svm.notifier_lock);
+		if (!end)
+			continue;
+
+		for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++) {
+			struct vsvm_svm_attr *tail, *unused = NULL;
+
+			tail = kzalloc(sizeof(*tail), GFP_KERNEL | __GFP_NOFAIL);
+			__vsvm_svm_attr_set(vm, i + 1, start, end, 0, &tail,
+					    &unused);
+			kfree(tail);
+		}
+	}
+}
+
+/**
+ * vsvm_svm_attr_set() - set an attribute over a range
+ * @vm: the VM
+ * @attr: DRM_VSVM_ATTR_*, already checked
  * @start: first address
  * @end: end address (exclusive)
- * @region: DRM_VSVM_REGION_*, or 0 for none
+ * @value: the value, 0 for the default
  *
- * Ranges already set that overlap are trimmed or split.
+ * Ranges already set that overlap are trimmed or split: the attribute
+ * applies per address.
  *
  * Return: 0 or -ENOMEM.
  */
-int vsvm_svm_set_preferred(struct vsvm_vm *vm, u64 start, u64 end,
-			   u32 region)
+int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
+		      u64 value)
 {
-	struct vsvm_svm_attr *tail, *new, *a, *next;
+	struct vsvm_svm_attr *tail, *new;
 
 	/* At most one split and one insertion: allocate both up front. */
 	tail = kzalloc(sizeof(*tail), GFP_KERNEL);
@@ -506,32 +647,8 @@ int vsvm_svm_set_preferred(struct vsvm_vm *vm, u64 start, u64 end,
 	}
 
 	mutex_lock(&vm->svm.lock);
-	list_for_each_entry_safe(a, next, &vm->svm.attrs, link) {
-		if (a->end <= start || a->start >= end)
-			continue;
-		if (a->start < start && a->end > end) {
-			tail->start = end;
-			tail->end = a->end;
-			tail->preferred = a->preferred;
-			list_add(&tail->link, &a->link);
-			tail = NULL;
-			a->end = start;
-		} else if (a->start < start) {
-			a->end = start;
-		} else if (a->end > end) {
-			a->start = end;
-		} else {
-			list_del(&a->link);
-			kfree(a);
-		}
-	}
-	if (region) {
-		new->start = start;
-		new->end = end;
-		new->preferred = region;
-		list_add(&new->link, &vm->svm.attrs);
-		new = NULL;
-	}
+	vsvm_svm_gc(vm);
+	__vsvm_svm_attr_set(vm, attr, start, end, value, &tail, &new);
 	mutex_unlock(&vm->svm.lock);
 	kfree(tail);
 	kfree(new);
@@ -646,8 +763,10 @@ again:
 			vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RANGES_64K, 1);
 	}
 
+	vsvm_svm_gc(vm);
 	if (!range->valid && vm->vdev->vram.enabled &&
-	    vsvm_svm_preferred(vm, addr) == DRM_VSVM_REGION_VRAM)
+	    vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_PREFERRED_LOC, addr) ==
+	    DRM_VSVM_REGION_VRAM)
 		vsvm_migrate_to_vram(vm, vsvm_range_start(range),
 				     vsvm_range_end(range));
 
@@ -688,10 +807,13 @@ out_unlock:
  */
 void vsvm_svm_init(struct vsvm_vm *vm)
 {
+	unsigned int i;
+
 	mutex_init(&vm->svm.lock);
 	init_rwsem(&vm->svm.notifier_lock);
 	xa_init(&vm->svm.notifiers);
-	INIT_LIST_HEAD(&vm->svm.attrs);
+	for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++)
+		INIT_LIST_HEAD(&vm->svm.attrs[i]);
 
 	/* The notifier lock is taken in reclaim: teach lockdep at once. */
 	if (IS_ENABLED(CONFIG_LOCKDEP)) {
@@ -712,6 +834,7 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 {
 	struct vsvm_svm_attr *a, *next;
 	struct vsvm_svm_notifier *n;
+	unsigned int i;
 	unsigned long index;
 
 	xa_for_each(&vm->svm.notifiers, index, n) {
@@ -728,7 +851,8 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 		kfree(n);
 	}
 	xa_destroy(&vm->svm.notifiers);
-	list_for_each_entry_safe(a, next, &vm->svm.attrs, link)
-		kfree(a);
+	for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++)
+		list_for_each_entry_safe(a, next, &vm->svm.attrs[i], link)
+			kfree(a);
 	mutex_destroy(&vm->svm.lock);
 }

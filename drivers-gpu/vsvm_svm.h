@@ -27,6 +27,9 @@ struct vsvm_vm;
  *	one is enough to walk it
  * @start: first address covered
  * @end: end address (exclusive)
+ * @unmap_start: start of the span munmap()ed since the last garbage
+ *	collection, protected by the notifier lock; @unmap_end is 0 if none
+ * @unmap_end: end of that span (exclusive)
  */
 struct vsvm_svm_notifier {
 	struct mmu_interval_notifier notifier;
@@ -34,6 +37,8 @@ struct vsvm_svm_notifier {
 	struct rb_root_cached ranges;
 	u64 start;
 	u64 end;
+	u64 unmap_start;
+	u64 unmap_end;
 };
 
 /**
@@ -60,18 +65,21 @@ struct vsvm_svm_range {
 	bool huge;
 };
 
+/* Attributes of &DRM_IOCTL_VSVM_MADVISE: DRM_VSVM_ATTR_* - 1 indexes them. */
+#define VSVM_SVM_NUM_ATTRS	2
+
 /**
- * struct vsvm_svm_attr - preferred location of an address range
- * @link: link in &vsvm_svm.attrs
+ * struct vsvm_svm_attr - the value of one attribute over an address range
+ * @link: link in one of &vsvm_svm.attrs
  * @start: first address
  * @end: end address (exclusive)
- * @preferred: DRM_VSVM_REGION_*
+ * @value: the attribute's value
  */
 struct vsvm_svm_attr {
 	struct list_head link;
 	u64 start;
 	u64 end;
-	u32 preferred;
+	u64 value;
 };
 
 /**
@@ -85,14 +93,15 @@ struct vsvm_svm_attr {
  *	memory access, so invalidation waits for accesses in flight.
  * @notifiers: &struct vsvm_svm_notifier indexed by address >>
  *	VSVM_SVM_NOTIFIER_SHIFT; changed under @lock
- * @attrs: &struct vsvm_svm_attr, non-overlapping; under @lock
+ * @attrs: per attribute, &struct vsvm_svm_attr ranges, non-overlapping;
+ *	under @lock. An address outside every range has the default value 0.
  */
 struct vsvm_svm {
 	/* the fault lock, see above */
 	struct mutex lock;
 	struct rw_semaphore notifier_lock;
 	struct xarray notifiers;
-	struct list_head attrs;
+	struct list_head attrs[VSVM_SVM_NUM_ATTRS];
 };
 
 /* The kind of access behind a GPU fault. */
@@ -108,7 +117,11 @@ void vsvm_svm_fini(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns);
-int vsvm_svm_set_preferred(struct vsvm_vm *vm, u64 start, u64 end,
-			   u32 region);
+int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
+		      u64 value);
+u64 vsvm_svm_attr_get(struct vsvm_vm *vm, u32 attr, u64 addr);
+void vsvm_svm_gc(struct vsvm_vm *vm);
+u64 vsvm_svm_attr_span(struct vsvm_vm *vm, u32 attr, u64 addr, u64 *start,
+		       u64 *end);
 
 #endif /* _VSVM_SVM_H_ */

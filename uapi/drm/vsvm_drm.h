@@ -38,8 +38,10 @@ extern "C" {
  *   (&struct drm_vsvm_prefetch).
  * - &DRM_IOCTL_VSVM_RESIDENCY: report where each page of a range lives
  *   (&struct drm_vsvm_residency).
- * - &DRM_IOCTL_VSVM_MADVISE: set the preferred location of a range
- *   (&struct drm_vsvm_madvise).
+ * - &DRM_IOCTL_VSVM_MADVISE: set an attribute (preferred location, migration
+ *   granularity) over a range (&struct drm_vsvm_madvise).
+ * - &DRM_IOCTL_VSVM_ATTR_QUERY: read an attribute at an address
+ *   (&struct drm_vsvm_attr_query).
  *
  * Rules that hold for every ioctl:
  *
@@ -56,7 +58,7 @@ extern "C" {
  * - 0.2: VMs in SVM mode, engines and command buffers, GPU page faults,
  *   stats and error records; &DRM_VSVM_FEATURE_SVM.
  * - 0.3: VRAM as device-private memory: PREFETCH, RESIDENCY, MADVISE,
- *   migration counters; &DRM_VSVM_FEATURE_VRAM.
+ *   ATTR_QUERY, migration counters; &DRM_VSVM_FEATURE_VRAM.
  */
 
 /**
@@ -98,6 +100,7 @@ extern "C" {
 #define DRM_VSVM_PREFETCH		0x06
 #define DRM_VSVM_RESIDENCY		0x07
 #define DRM_VSVM_MADVISE		0x08
+#define DRM_VSVM_ATTR_QUERY		0x09
 
 #define DRM_IOCTL_VSVM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY, struct drm_vsvm_query)
@@ -117,6 +120,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_RESIDENCY, struct drm_vsvm_residency)
 #define DRM_IOCTL_VSVM_MADVISE \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MADVISE, struct drm_vsvm_madvise)
+#define DRM_IOCTL_VSVM_ATTR_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ATTR_QUERY, struct drm_vsvm_attr_query)
 
 /** @DRM_VSVM_PAGE_SIZE_4K: the GPU MMU maps 4 KiB pages */
 #define DRM_VSVM_PAGE_SIZE_4K		0x1000ull
@@ -701,14 +706,23 @@ struct drm_vsvm_residency {
 
 /** @DRM_VSVM_ATTR_PREFERRED_LOC: value is a DRM_VSVM_REGION_* or 0 (none) */
 #define DRM_VSVM_ATTR_PREFERRED_LOC	1
+/**
+ * @DRM_VSVM_ATTR_GRANULARITY: largest chunk migrated at once, in bytes:
+ * 4096, 65536 or 2097152, or 0 for the default (2 MiB)
+ */
+#define DRM_VSVM_ATTR_GRANULARITY	2
 
 /**
  * struct drm_vsvm_madvise - argument of &DRM_IOCTL_VSVM_MADVISE
  *
  * Sets attribute @attr to @value over [@start, @start + @length) of the VM.
  * With a preferred location of &DRM_VSVM_REGION_VRAM, GPU faults in the
- * range migrate the faulting chunk to VRAM before mirroring it. A later
- * call over part of a range splits it; the attribute applies per address.
+ * range migrate the faulting chunk to VRAM before mirroring it. The
+ * migration granularity bounds the chunks that prefetch and fault-driven
+ * migration move at once. A later call over part of a range splits it;
+ * attributes apply per address and value 0 restores the default. They
+ * survive splits of the CPU mapping (mprotect, partial munmap) and are
+ * dropped where the memory is unmapped.
  *
  * Errors: -EINVAL for non-zero @reserved, an unknown @attr or @value, an
  * unaligned or empty range; -ENOENT for an unknown VM; -ENOMEM.
@@ -728,6 +742,41 @@ struct drm_vsvm_madvise {
 
 	/** @value: the attribute's value (in) */
 	__u64 value;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_attr_query - argument of &DRM_IOCTL_VSVM_ATTR_QUERY
+ *
+ * Reads attribute @attr at @addr, and the largest span around @addr over
+ * which it has that value (an unset span has value 0).
+ *
+ * Errors: -EINVAL for non-zero @pad or @reserved, an unknown @attr, or an
+ * address beyond the user address space; -ENOENT for an unknown VM.
+ */
+struct drm_vsvm_attr_query {
+	/** @vm_id: the VM (in) */
+	__u32 vm_id;
+
+	/** @attr: DRM_VSVM_ATTR_* (in) */
+	__u32 attr;
+
+	/** @addr: the address (in) */
+	__u64 addr;
+
+	/** @value: the attribute's value at @addr, 0 if unset (out) */
+	__u64 value;
+
+	/** @start: first address of the span with that value (out) */
+	__u64 start;
+
+	/** @end: end (exclusive) of the span with that value (out) */
+	__u64 end;
+
+	/** @pad: MBZ */
+	__u64 pad;
 
 	/** @reserved: reserved for future use, MBZ */
 	__u64 reserved[2];
