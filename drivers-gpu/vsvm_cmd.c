@@ -75,7 +75,8 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 
 		down_read(&vm->svm.notifier_lock);
 		pte = vsvm_pt_lookup(&vm->pt, va, &shift);
-		if ((pte & VSVM_PTE_VALID) && (!write || (pte & VSVM_PTE_WRITE))) {
+		if ((pte & VSVM_PTE_VALID) && (!write || (pte & VSVM_PTE_WRITE)) &&
+		    (access != VSVM_ACCESS_ATOMIC || (pte & VSVM_PTE_ATOMIC))) {
 			u64 addr = (pte & VSVM_PTE_ADDR_MASK) +
 				   (va & (BIT_ULL(shift) - 1));
 

@@ -9,6 +9,7 @@
 #include <drm/drm_file.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_vm.h"
 
 static int vsvm_debugfs_info_show(struct seq_file *m, void *unused)
 {
@@ -51,6 +52,25 @@ static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int vsvm_debugfs_vms_show(struct seq_file *m, void *unused)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
+	struct vsvm_vm *vm;
+	unsigned int i;
+
+	mutex_lock(&vdev->vms_lock);
+	list_for_each_entry(vm, &vdev->vms, link) {
+		seq_printf(m, "vm %u pid %d:", vm->id, vm->pid);
+		for (i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+			seq_printf(m, " %s=%lld", vsvm_stat_names[i],
+				   atomic64_read(&vm->stats[i]));
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&vdev->vms_lock);
+	return 0;
+}
+
 /**
  * vsvm_debugfs_init() - register vsvm's debugfs files
  * @vdev: the device, not yet registered
@@ -64,4 +84,6 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 			     vsvm_debugfs_info_show, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_stats",
 			     vsvm_debugfs_stats_show, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_vms",
+			     vsvm_debugfs_vms_show, NULL);
 }

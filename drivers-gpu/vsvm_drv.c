@@ -37,6 +37,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
@@ -162,6 +163,10 @@ static int vsvm_probe(struct platform_device *pdev)
 	vdev->vram_size = (u64)vram_size_mb * SZ_1M;
 	vdev->num_engines = num_engines;
 	vdev->job_timeout_ms = job_timeout_ms;
+	ret = drmm_mutex_init(&vdev->drm, &vdev->vms_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&vdev->vms);
 	platform_set_drvdata(pdev, vdev);
 
 	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));

@@ -7,6 +7,8 @@
 #define _VSVM_DRV_H_
 
 #include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -37,6 +39,8 @@ struct vsvm_engine;
  * @engines: the engines, @num_engines of them
  * @stats: device-wide counters, indexed by DRM_VSVM_STAT_*; atomic
  * @vram: the simulated VRAM, device-private memory
+ * @vms_lock: protects @vms
+ * @vms: every VM of the device, for debugfs
  *
  * Everything but @stats is set before drm_dev_register() and read-only
  * after, so it needs no lock.
@@ -50,6 +54,9 @@ struct vsvm_device {
 	struct vsvm_engine *engines;
 	atomic64_t stats[DRM_VSVM_STAT_COUNT];
 	struct vsvm_vram vram;
+	/* protects vms */
+	struct mutex vms_lock;
+	struct list_head vms;
 };
 
 /**

@@ -43,10 +43,31 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_svm.h"
+#include "vsvm_trace.h"
 #include "vsvm_vm.h"
 #include "vsvm_vram.h"
 
 #define VSVM_CPU_FAULT_PAGES	(SZ_64K >> PAGE_SHIFT)
+
+static unsigned int vram_min_residency_ms = 2;
+module_param(vram_min_residency_ms, uint, 0644);
+MODULE_PARM_DESC(vram_min_residency_ms,
+		 "Time a page stays in VRAM after migrating there before a CPU fault moves it back, ms (ping-pong control, default 2)");
+
+/*
+ * Ping-pong control: a CPU fault on a page that has just moved to VRAM
+ * waits until the page has been there for the minimum residency. No lock
+ * is held: the wait only throttles this fault.
+ */
+static void vsvm_vram_throttle(struct page *page)
+{
+	struct vsvm_vram_block *block = page->zone_device_data;
+	unsigned long until = block->resident_since +
+		msecs_to_jiffies(READ_ONCE(vram_min_residency_ms));
+
+	if (time_before(jiffies, until))
+		schedule_timeout_killable(until - jiffies);
+}
 
 static struct vsvm_device *vsvm_page_device(struct page *page)
 {
@@ -159,6 +180,7 @@ static long vsvm_migrate_chunk_to_vram(struct vsvm_vm *vm,
 out_finalize:
 	migrate_vma_finalize(&mig);
 	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_BYTES_TO_VRAM, moved << PAGE_SHIFT);
+	trace_vsvm_migrate(vm->id, start, end, true, moved);
 out_free:
 	kfree(mig.dst);
 	kfree(mig.src);
@@ -220,6 +242,7 @@ static long vsvm_migrate_chunk_to_system(struct vsvm_vm *vm,
 	migrate_vma_finalize(&mig);
 	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_BYTES_TO_SYSTEM,
 			 moved << PAGE_SHIFT);
+	trace_vsvm_migrate(vm->id, start, end, false, moved);
 out_free:
 	kfree(mig.dst);
 	kfree(mig.src);
@@ -331,6 +354,7 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 	unsigned long i, moved = 0;
 	vm_fault_t ret = 0;
 
+	vsvm_vram_throttle(vmf->page);
 	if (migrate_vma_setup(&mig))
 		return VM_FAULT_SIGBUS;
 
@@ -360,6 +384,7 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 	atomic64_inc(&vdev->stats[DRM_VSVM_STAT_CPU_FAULTS]);
 	atomic64_add(moved << PAGE_SHIFT,
 		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
+	trace_vsvm_cpu_fault(vmf->address, moved);
 	return ret;
 }
 
@@ -397,6 +422,7 @@ void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 	migrate_device_finalize(src, dst, npages);
 	atomic64_add(moved << PAGE_SHIFT,
 		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
+	trace_vsvm_evict(pfn, npages, moved);
 	kfree(dst);
 	kfree(src);
 }
@@ -566,6 +592,14 @@ int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
 	case DRM_VSVM_ATTR_GRANULARITY:
 		if (args->value && args->value != SZ_4K &&
 		    args->value != SZ_64K && args->value != SZ_2M)
+			return -EINVAL;
+		break;
+	case DRM_VSVM_ATTR_GPU_ACCESS:
+		if (args->value > DRM_VSVM_GPU_ACCESS_READ)
+			return -EINVAL;
+		break;
+	case DRM_VSVM_ATTR_ATOMIC:
+		if (args->value > DRM_VSVM_ATOMIC_VRAM)
 			return -EINVAL;
 		break;
 	default:

@@ -100,6 +100,7 @@ static void vsvm_svm_range_invalidate(struct vsvm_vm *vm,
 	vsvm_svm_range_unmap_dma(vm, range);
 	range->valid = false;
 	range->writable = false;
+	range->atomic = false;
 	range->huge = false;
 }
 
@@ -287,6 +288,19 @@ vsvm_svm_range_create(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
 	return range;
 }
 
+/* Whether no range of attribute @attr starts or ends inside (start, end). */
+static bool vsvm_svm_attr_uniform(struct vsvm_vm *vm, u32 attr, u64 start,
+				  u64 end)
+{
+	struct vsvm_svm_attr *a;
+
+	list_for_each_entry(a, &vm->svm.attrs[attr - 1], link)
+		if ((a->start > start && a->start < end) ||
+		    (a->end > start && a->end < end))
+			return false;
+	return true;
+}
+
 /* A THP mapped whole by the range can take one 2 MiB GPU entry. */
 static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
 			       const unsigned long *pfns)
@@ -357,49 +371,77 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
 				       DMA_BIDIRECTIONAL);
 }
 
-/* Write the GPU entries of a range. Notifier lock held for writing. */
+/*
+ * Permission bits of the GPU entry for the page at @addr: what the CPU
+ * page table allows, narrowed by the range's attributes. Atomics under the
+ * VRAM atomic policy fault on system pages until @force_atomic (the
+ * migration was tried). Fault lock held.
+ */
+static u64 vsvm_svm_pte_perm(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
+			     bool vram, bool force_atomic)
+{
+	u64 perm = 0;
+
+	if (!(pfn & HMM_PFN_WRITE) ||
+	    vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GPU_ACCESS, addr) ==
+	    DRM_VSVM_GPU_ACCESS_READ)
+		return 0;
+	perm = VSVM_PTE_WRITE;
+	if (vram || force_atomic ||
+	    vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_ATOMIC, addr) !=
+	    DRM_VSVM_ATOMIC_VRAM)
+		perm |= VSVM_PTE_ATOMIC;
+	return perm;
+}
+
+/*
+ * Write the GPU entries of a range. Fault lock held, and the notifier lock
+ * held for writing.
+ */
 static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 				  struct vsvm_svm_range *range,
 				  const unsigned long *pfns, dma_addr_t *dma,
-				  bool huge)
+				  bool huge, bool force_atomic)
 {
 	u64 start = vsvm_range_start(range);
-	bool writable = true;
+	bool writable = true, atomic = true;
 	unsigned long i;
+	u64 perm;
 
+	lockdep_assert_held(&vm->svm.lock);
 	lockdep_assert_held_write(&vm->svm.notifier_lock);
 
 	if (huge) {
-		u64 pte = dma[0] | VSVM_PTE_VALID;
-
-		if (pfns[0] & HMM_PFN_WRITE)
-			pte |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
-		else
-			writable = false;
+		perm = vsvm_svm_pte_perm(vm, start, pfns[0], false,
+					 force_atomic);
+		writable = perm & VSVM_PTE_WRITE;
+		atomic = perm & VSVM_PTE_ATOMIC;
 		range->dma[0] = dma[0];
-		vsvm_pt_map(&vm->pt, start, pte, true);
+		vsvm_pt_map(&vm->pt, start, dma[0] | VSVM_PTE_VALID | perm,
+			    true);
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_2M, 1);
 	} else {
 		for (i = 0; i < range->npages; i++) {
 			struct page *page = hmm_pfn_to_page(pfns[i]);
+			u64 addr = start + (i << PAGE_SHIFT);
+			bool vram = dma[i] == DMA_MAPPING_ERROR;
 			u64 pte = dma[i] | VSVM_PTE_VALID;
 
-			if (dma[i] == DMA_MAPPING_ERROR)
+			if (vram)
 				pte = vsvm_vram_page_offset(vm->vdev, page) |
 				      VSVM_PTE_VALID | VSVM_PTE_VRAM;
-
-			if (pfns[i] & HMM_PFN_WRITE)
-				pte |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
-			else
-				writable = false;
+			perm = vsvm_svm_pte_perm(vm, addr, pfns[i], vram,
+						 force_atomic);
+			writable &= !!(perm & VSVM_PTE_WRITE);
+			atomic &= !!(perm & VSVM_PTE_ATOMIC);
 			range->dma[i] = dma[i];
-			vsvm_pt_map(&vm->pt, start + (i << PAGE_SHIFT), pte,
-				    false);
+			vsvm_pt_map(&vm->pt, addr, pte | perm, false);
 		}
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_4K, range->npages);
 	}
 	range->huge = huge;
 	range->writable = writable;
+	range->atomic = atomic;
 	range->valid = true;
 }
 
@@ -410,7 +452,7 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
  */
 static int vsvm_svm_range_populate(struct vsvm_vm *vm,
 				   struct vsvm_svm_range *range, bool write,
-				   void *owner)
+				   void *owner, bool force_atomic)
 {
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
@@ -456,7 +498,12 @@ static int vsvm_svm_range_populate(struct vsvm_vm *vm,
 		if (ret)
 			break;
 
-		huge = vsvm_svm_pfns_huge(range, pfns);
+		/* one entry carries one set of permissions */
+		huge = vsvm_svm_pfns_huge(range, pfns) &&
+		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS,
+					     hrange.start, hrange.end) &&
+		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC,
+					     hrange.start, hrange.end);
 		ret = vsvm_svm_map_dma(vm, range, pfns, dma, huge);
 		if (ret)
 			break;
@@ -464,7 +511,8 @@ static int vsvm_svm_range_populate(struct vsvm_vm *vm,
 		down_write(&vm->svm.notifier_lock);
 		if (!mmu_interval_read_retry(hrange.notifier,
 					     hrange.notifier_seq)) {
-			vsvm_svm_range_commit(vm, range, pfns, dma, huge);
+			vsvm_svm_range_commit(vm, range, pfns, dma, huge,
+					      force_atomic);
 			up_write(&vm->svm.notifier_lock);
 			break;
 		}
@@ -580,6 +628,31 @@ static void __vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start,
 	}
 }
 
+/* Drop the GPU mirror of [start, end) so new attributes apply. */
+static void vsvm_svm_zap(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	unsigned long index = start >> VSVM_SVM_NOTIFIER_SHIFT;
+	unsigned long last = (end - 1) >> VSVM_SVM_NOTIFIER_SHIFT;
+	struct vsvm_svm_notifier *n;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	down_write(&vm->svm.notifier_lock);
+	xa_for_each_range(&vm->svm.notifiers, index, n, index, last) {
+		struct interval_tree_node *node;
+
+		for (node = interval_tree_iter_first(&n->ranges, start, end - 1);
+		     node;
+		     node = interval_tree_iter_next(node, start, end - 1)) {
+			struct vsvm_svm_range *range =
+				container_of(node, struct vsvm_svm_range, itree);
+
+			vsvm_svm_range_invalidate(vm, range);
+		}
+	}
+	up_write(&vm->svm.notifier_lock);
+}
+
 /**
  * vsvm_svm_gc() - drop what munmap() left behind
  * @vm: the VM, with its fault lock held
@@ -649,6 +722,7 @@ int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 	mutex_lock(&vm->svm.lock);
 	vsvm_svm_gc(vm);
 	__vsvm_svm_attr_set(vm, attr, start, end, value, &tail, &new);
+	vsvm_svm_zap(vm, start, end);
 	mutex_unlock(&vm->svm.lock);
 	kfree(tail);
 	kfree(new);
@@ -721,6 +795,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access)
 		     access == VSVM_ACCESS_ATOMIC;
 	u64 max_size = SZ_2M;
 	struct vsvm_svm_notifier *n;
+	bool atomic_vram;
 	struct vsvm_svm_range *range;
 	struct interval_tree_node *node;
 	int ret;
@@ -742,7 +817,8 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access)
 again:
 	node = interval_tree_iter_first(&n->ranges, addr, addr);
 	range = node ? container_of(node, struct vsvm_svm_range, itree) : NULL;
-	if (range && range->valid && (!write || range->writable)) {
+	if (range && range->valid && (!write || range->writable) &&
+	    (access != VSVM_ACCESS_ATOMIC || range->atomic)) {
 		/* Another engine's fault resolved it: nothing to do. */
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_FAULTS_DEDUP, 1);
 		ret = 0;
@@ -764,19 +840,29 @@ again:
 	}
 
 	vsvm_svm_gc(vm);
-	if (!range->valid && vm->vdev->vram.enabled &&
-	    vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_PREFERRED_LOC, addr) ==
-	    DRM_VSVM_REGION_VRAM)
+	if (write && vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GPU_ACCESS, addr) ==
+	    DRM_VSVM_GPU_ACCESS_READ) {
+		ret = -EACCES;
+		goto out_unlock;
+	}
+	atomic_vram = access == VSVM_ACCESS_ATOMIC &&
+		      vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_ATOMIC, addr) ==
+		      DRM_VSVM_ATOMIC_VRAM;
+	if (vm->vdev->vram.enabled &&
+	    ((!range->valid &&
+	      vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_PREFERRED_LOC, addr) ==
+	      DRM_VSVM_REGION_VRAM) || atomic_vram))
 		vsvm_migrate_to_vram(vm, vsvm_range_start(range),
 				     vsvm_range_end(range));
 
-	ret = vsvm_svm_range_populate(vm, range, write, vm->vdev);
+	ret = vsvm_svm_range_populate(vm, range, write, vm->vdev, atomic_vram);
 	if (!ret && write && !range->writable)
 		/*
 		 * Read-only VRAM pages (shared after fork): bring them back
 		 * to system memory so that the write breaks COW as on the CPU.
 		 */
-		ret = vsvm_svm_range_populate(vm, range, write, NULL);
+		ret = vsvm_svm_range_populate(vm, range, write, NULL,
+					      atomic_vram);
 	if ((ret == -EFAULT || ret == -EPERM) && range->npages > 1) {
 		/*
 		 * Part of the chunk may have changed protection since it was

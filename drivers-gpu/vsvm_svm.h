@@ -50,6 +50,7 @@ struct vsvm_svm_notifier {
  * @npages: number of 4 KiB pages in the range
  * @valid: the GPU page table maps the range; cleared by invalidation
  * @writable: every page of the range is mapped writable
+ * @atomic: every page of the range allows GPU atomics
  * @huge: mapped with one 2 MiB entry
  *
  * @dma, @valid, @writable and @huge are protected by the VM's notifier
@@ -62,11 +63,12 @@ struct vsvm_svm_range {
 	unsigned long npages;
 	bool valid;
 	bool writable;
+	bool atomic;
 	bool huge;
 };
 
 /* Attributes of &DRM_IOCTL_VSVM_MADVISE: DRM_VSVM_ATTR_* - 1 indexes them. */
-#define VSVM_SVM_NUM_ATTRS	2
+#define VSVM_SVM_NUM_ATTRS	4
 
 /**
  * struct vsvm_svm_attr - the value of one attribute over an address range

@@ -61,6 +61,48 @@ TRACE_EVENT(vsvm_invalidate,
 		      __entry->event, __entry->ranges)
 );
 
+TRACE_EVENT(vsvm_migrate,
+	    TP_PROTO(u32 vm, u64 start, u64 end, bool to_vram, long moved),
+	    TP_ARGS(vm, start, end, to_vram, moved),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, start)
+			     __field(u64, end)
+			     __field(bool, to_vram)
+			     __field(long, moved)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->to_vram = to_vram;
+			   __entry->moved = moved;),
+	    TP_printk("vm=%u [0x%llx, 0x%llx) to %s moved=%ld",
+		      __entry->vm, __entry->start, __entry->end,
+		      __entry->to_vram ? "vram" : "system", __entry->moved)
+);
+
+TRACE_EVENT(vsvm_cpu_fault,
+	    TP_PROTO(u64 addr, unsigned long moved),
+	    TP_ARGS(addr, moved),
+	    TP_STRUCT__entry(__field(u64, addr)
+			     __field(unsigned long, moved)),
+	    TP_fast_assign(__entry->addr = addr;
+			   __entry->moved = moved;),
+	    TP_printk("addr=0x%llx moved=%lu", __entry->addr, __entry->moved)
+);
+
+TRACE_EVENT(vsvm_evict,
+	    TP_PROTO(unsigned long pfn, unsigned long npages,
+		     unsigned long moved),
+	    TP_ARGS(pfn, npages, moved),
+	    TP_STRUCT__entry(__field(unsigned long, pfn)
+			     __field(unsigned long, npages)
+			     __field(unsigned long, moved)),
+	    TP_fast_assign(__entry->pfn = pfn;
+			   __entry->npages = npages;
+			   __entry->moved = moved;),
+	    TP_printk("pfn=0x%lx npages=%lu moved=%lu", __entry->pfn,
+		      __entry->npages, __entry->moved)
+);
+
 #endif /* _VSVM_TRACE_H_ */
 
 #undef TRACE_INCLUDE_PATH

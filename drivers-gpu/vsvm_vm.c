@@ -32,6 +32,9 @@ static void vsvm_vm_free(struct kref *ref)
 {
 	struct vsvm_vm *vm = container_of(ref, struct vsvm_vm, ref);
 
+	mutex_lock(&vm->vdev->vms_lock);
+	list_del(&vm->link);
+	mutex_unlock(&vm->vdev->vms_lock);
 	vsvm_svm_fini(vm);
 	vsvm_pt_fini(&vm->pt);
 	mmdrop(vm->mm);
@@ -162,6 +165,10 @@ static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev)
 	vsvm_svm_init(vm);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
+	vm->pid = task_tgid_nr(current);
+	mutex_lock(&vdev->vms_lock);
+	list_add_tail(&vm->link, &vdev->vms);
+	mutex_unlock(&vdev->vms_lock);
 	return vm;
 
 err_fini_entities:

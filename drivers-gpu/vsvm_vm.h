@@ -35,6 +35,8 @@ struct vsvm_file;
  * @stats: counters, indexed by DRM_VSVM_STAT_*
  * @error_lock: protects @error
  * @error: record of the last failed job
+ * @pid: thread group of the process that created the VM
+ * @link: link in &vsvm_device.vms
  */
 struct vsvm_vm {
 	struct kref ref;
@@ -49,6 +51,8 @@ struct vsvm_vm {
 	/* protects @error */
 	spinlock_t error_lock;
 	struct drm_vsvm_vm_error error;
+	pid_t pid;
+	struct list_head link;
 };
 
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);

@@ -193,6 +193,7 @@ struct vsvm_vram_block *vsvm_vram_alloc(struct vsvm_device *vdev,
 
 	block->vram = vram;
 	block->npages = npages;
+	block->resident_since = jiffies;
 	atomic_set(&block->refs, npages);
 	atomic64_add(npages, &vdev->stats[DRM_VSVM_STAT_VRAM_PAGES]);
 	return block;

@@ -53,6 +53,7 @@ struct vsvm_vram {
  * @vram: the VRAM it belongs to
  * @npages: number of pages
  * @refs: pages of the block in use, plus one while being evicted
+ * @resident_since: jiffies when the block was allocated for a migration
  * @free_node: link in &vsvm_vram.free_list
  */
 struct vsvm_vram_block {
@@ -61,6 +62,7 @@ struct vsvm_vram_block {
 	struct vsvm_vram *vram;
 	unsigned long npages;
 	atomic_t refs;
+	unsigned long resident_since;
 	struct llist_node free_node;
 };
 

@@ -39,7 +39,8 @@ extern "C" {
  * - &DRM_IOCTL_VSVM_RESIDENCY: report where each page of a range lives
  *   (&struct drm_vsvm_residency).
  * - &DRM_IOCTL_VSVM_MADVISE: set an attribute (preferred location, migration
- *   granularity) over a range (&struct drm_vsvm_madvise).
+ *   granularity, GPU access, atomic policy) over a range
+ *   (&struct drm_vsvm_madvise).
  * - &DRM_IOCTL_VSVM_ATTR_QUERY: read an attribute at an address
  *   (&struct drm_vsvm_attr_query).
  *
@@ -711,6 +712,24 @@ struct drm_vsvm_residency {
  * 4096, 65536 or 2097152, or 0 for the default (2 MiB)
  */
 #define DRM_VSVM_ATTR_GRANULARITY	2
+/**
+ * @DRM_VSVM_ATTR_GPU_ACCESS: DRM_VSVM_GPU_ACCESS_READ makes the range
+ * read-only for the GPU (writes and atomics fail with -EACCES);
+ * DRM_VSVM_GPU_ACCESS_RW or 0 gives the access the CPU mapping allows
+ */
+#define DRM_VSVM_ATTR_GPU_ACCESS	3
+/**
+ * @DRM_VSVM_ATTR_ATOMIC: where GPU atomics run. DRM_VSVM_ATOMIC_SYSTEM or
+ * 0: in place, in system memory or VRAM, coherent with CPU atomics;
+ * DRM_VSVM_ATOMIC_VRAM: the first GPU atomic on a system page migrates its
+ * chunk to VRAM (pages that cannot move keep atomics in place)
+ */
+#define DRM_VSVM_ATTR_ATOMIC		4
+
+#define DRM_VSVM_GPU_ACCESS_RW		1
+#define DRM_VSVM_GPU_ACCESS_READ	2
+#define DRM_VSVM_ATOMIC_SYSTEM		1
+#define DRM_VSVM_ATOMIC_VRAM		2
 
 /**
  * struct drm_vsvm_madvise - argument of &DRM_IOCTL_VSVM_MADVISE
@@ -719,7 +738,9 @@ struct drm_vsvm_residency {
  * With a preferred location of &DRM_VSVM_REGION_VRAM, GPU faults in the
  * range migrate the faulting chunk to VRAM before mirroring it. The
  * migration granularity bounds the chunks that prefetch and fault-driven
- * migration move at once. A later call over part of a range splits it;
+ * migration move at once. The GPU mirror of the range is dropped, so new
+ * attributes apply from the next GPU access on. A later call over part of
+ * a range splits it;
  * attributes apply per address and value 0 restores the default. They
  * survive splits of the CPU mapping (mprotect, partial munmap) and are
  * dropped where the memory is unmapped.
