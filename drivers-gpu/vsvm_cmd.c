@@ -10,8 +10,9 @@
  * GPU MMU, like every other access. vsvm_mem_map() is the MMU: it walks the
  * VM's page table with the notifier lock held for reading and hands back a
  * kernel mapping of the page; a miss, or a write to a read-only entry, is a
- * GPU page fault: the engine stalls in vsvm_svm_fault() and replays the
- * access once the fault is resolved. The notifier lock stays held until the
+ * GPU page fault: the engine stalls on the fault queue
+ * (vsvm_fault_raise()) and replays the access once the handler has
+ * resolved the fault. The notifier lock stays held until the
  * access is done, so an invalidation waits for it.
  *
  * Addresses at or above 2^47 (kernel or non-canonical) fault at once with
@@ -92,7 +93,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 		}
 		up_read(&vm->svm.notifier_lock);
 
-		ret = vsvm_svm_fault(vm, va, access);
+		ret = vsvm_fault_raise(vm, va, access);
 		if (ret) {
 			*err = vsvm_mem_fail(job, va, access, ret);
 			return NULL;

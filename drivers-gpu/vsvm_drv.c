@@ -19,6 +19,7 @@
  * - vsvm_exec.c: DRM_IOCTL_VSVM_EXEC, jobs and their syncobjs.
  * - vsvm_engine.c: engines, the DRM scheduler, job fences and timeouts.
  * - vsvm_cmd.c: command execution and the GPU MMU (translation, faults).
+ * - vsvm_fault.c: the GPU fault queue and its handler.
  * - vsvm_pt.c: the GPU page table format.
  * - vsvm_svm.c: the fault path: mirroring the CPU page table with HMM under
  *   mmu_interval_notifiers, and invalidation.
@@ -177,9 +178,13 @@ static int vsvm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = vsvm_engines_init(vdev);
+	ret = vsvm_fault_init(vdev);
 	if (ret)
 		goto err_vram_fini;
+
+	ret = vsvm_engines_init(vdev);
+	if (ret)
+		goto err_fault_fini;
 
 	vsvm_debugfs_init(vdev);
 
@@ -193,6 +198,8 @@ static int vsvm_probe(struct platform_device *pdev)
 
 err_engines_fini:
 	vsvm_engines_fini(vdev);
+err_fault_fini:
+	vsvm_fault_fini(vdev);
 err_vram_fini:
 	vsvm_vram_fini(vdev);
 	return ret;
@@ -204,6 +211,7 @@ static void vsvm_remove(struct platform_device *pdev)
 
 	drm_dev_unplug(&vdev->drm);
 	vsvm_engines_fini(vdev);
+	vsvm_fault_fini(vdev);
 	/* every page still in VRAM goes back to system memory first */
 	vsvm_vram_fini(vdev);
 }

@@ -9,6 +9,8 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -41,6 +43,10 @@ struct vsvm_engine;
  * @vram: the simulated VRAM, device-private memory
  * @vms_lock: protects @vms
  * @vms: every VM of the device, for debugfs
+ * @fault_lock: protects @fault_list
+ * @fault_list: GPU faults waiting for the handler, oldest first
+ * @fault_work: the fault handler
+ * @fault_wq: ordered workqueue the handler runs on
  *
  * Everything but @stats is set before drm_dev_register() and read-only
  * after, so it needs no lock.
@@ -57,6 +63,11 @@ struct vsvm_device {
 	/* protects vms */
 	struct mutex vms_lock;
 	struct list_head vms;
+	/* protects fault_list */
+	spinlock_t fault_lock;
+	struct list_head fault_list;
+	struct work_struct fault_work;
+	struct workqueue_struct *fault_wq;
 };
 
 /**
@@ -101,6 +112,10 @@ int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file);
 int vsvm_attr_query_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file);
+
+/* vsvm_fault.c */
+int vsvm_fault_init(struct vsvm_device *vdev);
+void vsvm_fault_fini(struct vsvm_device *vdev);
 
 /* vsvm_debugfs.c */
 void vsvm_debugfs_init(struct vsvm_device *vdev);

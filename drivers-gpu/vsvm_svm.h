@@ -117,6 +117,7 @@ enum vsvm_access {
 void vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
+int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns);
 int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,

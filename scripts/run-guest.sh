@@ -57,7 +57,7 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 2 -m "$mem" \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" \
-	-append "console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=loose ro init=$VSVM_TOP/scripts/guest-init.sh panic=-1 oops=panic loglevel=7 $pmem" \
+	-append "console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=loose ro init=$VSVM_TOP/scripts/guest-init.sh panic=-1 oops=panic loglevel=7 rcupdate.rcu_cpu_stall_timeout=300 $pmem" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \
