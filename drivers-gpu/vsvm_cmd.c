@@ -34,9 +34,17 @@
 
 #define VSVM_VA_LIMIT	BIT_ULL(VSVM_VA_BITS - 1)
 
-static bool vsvm_job_cancelled(struct vsvm_job *job)
+/*
+ * Whether the engine must stop the job: 0, -ETIMEDOUT once the job timed
+ * out, -ECANCELED once its VM was closed.
+ */
+static int vsvm_job_cancelled(struct vsvm_job *job)
 {
-	return atomic_read(&job->cancel);
+	if (atomic_read(&job->cancel))
+		return -ETIMEDOUT;
+	if (READ_ONCE(job->vm->closed))
+		return -ECANCELED;
+	return 0;
 }
 
 static int vsvm_mem_fail(struct vsvm_job *job, u64 va,
@@ -69,10 +77,9 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 		u64 pte;
 		int ret;
 
-		if (vsvm_job_cancelled(job)) {
-			*err = -ETIMEDOUT;
+		*err = vsvm_job_cancelled(job);
+		if (*err)
 			return NULL;
-		}
 
 		down_read(&vm->svm.notifier_lock);
 		pte = vsvm_pt_lookup(&vm->pt, va, &shift);
@@ -213,7 +220,9 @@ static int vsvm_cmd_copy(struct vsvm_job *job, const union vsvm_cmd *cmd,
 	u64 dst = cmd->copy.dst, src = cmd->copy.src, len = cmd->copy.size;
 	int ret;
 
-	if (!vsvm_range_ok(dst, len) || !vsvm_range_ok(src, len))
+	if (!vsvm_range_ok(src, len))
+		return vsvm_mem_fail(job, src, VSVM_ACCESS_READ, -EFAULT);
+	if (!vsvm_range_ok(dst, len))
 		return vsvm_mem_fail(job, dst, VSVM_ACCESS_WRITE, -EFAULT);
 
 	while (len) {
@@ -271,6 +280,7 @@ static int vsvm_cmd_atomic(struct vsvm_job *job, const union vsvm_cmd *cmd)
 	int err;
 
 	if (a->pad || !IS_ALIGNED(a->address, width) ||
+	    !IS_ALIGNED(a->result, width) ||
 	    (a->atomic_op != DRM_VSVM_ATOMIC_CMPXCHG && a->compare) ||
 	    a->atomic_op < DRM_VSVM_ATOMIC_ADD ||
 	    a->atomic_op > DRM_VSVM_ATOMIC_CMPXCHG)
@@ -303,8 +313,6 @@ static int vsvm_cmd_atomic(struct vsvm_job *job, const union vsvm_cmd *cmd)
 
 	if (!a->result)
 		return 0;
-	if (!IS_ALIGNED(a->result, width))
-		return -EINVAL;
 	if (width == 8)
 		return vsvm_mem_write(job, a->result, &old, 8);
 	return vsvm_mem_write(job, a->result, &(u32){ old }, 4);
@@ -369,8 +377,9 @@ static int vsvm_cmd_wait(struct vsvm_job *job, const union vsvm_cmd *cmd)
 			return ret;
 		if (vsvm_wait_met(w->cond, v & w->mask, w->value))
 			return 0;
-		if (vsvm_job_cancelled(job))
-			return -ETIMEDOUT;
+		ret = vsvm_job_cancelled(job);
+		if (ret)
+			return ret;
 		usleep_range(20, 100);
 	}
 }
@@ -434,7 +443,7 @@ static int vsvm_cmd_dispatch(struct vsvm_job *job, const union vsvm_cmd *cmd,
  * @job->fault_access describe the access that failed, if any.
  *
  * Return: 0, or the error the job's fence signals: -EFAULT, -EACCES,
- * -EINVAL, -ETIMEDOUT, -ESRCH, -EBUSY or -ENOMEM.
+ * -EINVAL, -ETIMEDOUT, -ECANCELED, -ESRCH, -EBUSY or -ENOMEM.
  */
 int vsvm_job_execute(struct vsvm_job *job)
 {
@@ -452,10 +461,9 @@ int vsvm_job_execute(struct vsvm_job *job)
 	while (ip < end) {
 		u32 size;
 
-		if (vsvm_job_cancelled(job)) {
-			ret = -ETIMEDOUT;
+		ret = vsvm_job_cancelled(job);
+		if (ret)
 			break;
-		}
 		ret = vsvm_mem_read(job, ip, &cmd.hdr, sizeof(cmd.hdr),
 				    VSVM_ACCESS_FETCH);
 		if (ret)

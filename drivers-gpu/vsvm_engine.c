@@ -91,6 +91,10 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	/* A dependency failed or the entity was killed: do not run. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
+	if (unlikely(READ_ONCE(job->vm->closed))) {
+		dma_fence_set_error(&sched_job->s_fence->finished, -ECANCELED);
+		return NULL;
+	}
 
 	dma_fence_init(fence, &vsvm_hw_fence_ops, &engine->fence_lock,
 		       engine->fence_context, ++engine->fence_seqno);

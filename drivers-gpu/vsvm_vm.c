@@ -11,10 +11,10 @@
  * VMs in an xarray; the file's entry and every job hold a reference.
  *
  * Closing a VM (destroy ioctl or file close) removes it from the file and
- * tears down its scheduler entities: running jobs complete, queued ones get
- * a grace period. The mirror itself (notifiers, ranges, page table) is
- * freed with the last reference, from whatever context drops it, and works
- * whether or not the process's address space still exists.
+ * cancels its jobs without waiting: see vsvm_vm_close(). The mirror
+ * itself (notifiers, ranges, page table) is freed with the last reference,
+ * from whatever context drops it, and works whether or not the process's
+ * address space still exists.
  */
 
 #include <linux/sched/mm.h>
@@ -103,12 +103,19 @@ void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
 	spin_unlock(&vm->error_lock);
 }
 
+/*
+ * Closing a VM cancels its jobs without waiting for them: queued jobs are
+ * killed by their entity (-ESRCH, once their dependencies signal), a job
+ * that is running stops at its next command or memory access
+ * (-ECANCELED).
+ */
 static void vsvm_vm_close(struct vsvm_vm *vm)
 {
 	u32 i;
 
+	WRITE_ONCE(vm->closed, true);
 	for (i = 0; i < vm->vdev->num_engines; i++)
-		drm_sched_entity_destroy(&vm->entities[i]);
+		drm_sched_entity_fini(&vm->entities[i]);
 	vsvm_vm_put(vm);
 }
 

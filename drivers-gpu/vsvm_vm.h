@@ -35,6 +35,7 @@ struct vsvm_file;
  * @stats: counters, indexed by DRM_VSVM_STAT_*
  * @error_lock: protects @error
  * @error: record of the last failed job
+ * @closed: the VM was destroyed or its file closed: its jobs stop
  * @pid: thread group of the process that created the VM
  * @link: link in &vsvm_device.vms
  */
@@ -51,6 +52,7 @@ struct vsvm_vm {
 	/* protects @error */
 	spinlock_t error_lock;
 	struct drm_vsvm_vm_error error;
+	bool closed;
 	pid_t pid;
 	struct list_head link;
 };

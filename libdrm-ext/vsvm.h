@@ -394,6 +394,147 @@ int vsvm_stats(vsvm_device_handle dev, uint32_t vm_id, uint64_t *counters,
 	       uint32_t *count);
 
 /*
+ * Migration between system memory and VRAM (vsvm_migrate.c)
+ *
+ * A VM's memory lives in system memory or in the device's VRAM
+ * (DRM_VSVM_FEATURE_VRAM in vsvm_query_device()), page by page. Only
+ * private anonymous memory moves to VRAM; page-cache files, shared
+ * mappings, hugetlbfs and DAX stay in system memory and are used there by
+ * the GPU. A CPU access to a page in VRAM brings it (and its VRAM
+ * neighbours within the same 64 KiB) back to system memory. Addresses and
+ * lengths are in bytes; pages are 4 KiB.
+ */
+
+/**
+ * Migrate a range of a VM's address space to a memory region
+ * (DRM_IOCTL_VSVM_PREFETCH).
+ *
+ * Pages that cannot move (other kinds of memory than private anonymous
+ * memory, pages core mm refuses to migrate) stay where they are, which is
+ * not an error; holes are skipped. When VRAM is full, the least recently
+ * used VRAM is evicted to system memory first.
+ *
+ * \param [in]  dev           Device handle.
+ * \param [in]  vm_id         The VM; the calling process must be the one
+ *                            whose address space it mirrors.
+ * \param [in]  start         First address, 4 KiB aligned.
+ * \param [in]  length        Length in bytes, 4 KiB aligned, non-zero.
+ * \param [in]  region        DRM_VSVM_REGION_VRAM or
+ *                            DRM_VSVM_REGION_SYSTEM, passed to the kernel
+ *                            as it is.
+ * \param [out] pages_moved   Number of 4 KiB pages that actually moved;
+ *                            may be NULL.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev is NULL, or if the kernel rejects the range
+ *         (unaligned, empty, beyond the user address space) or \p region;
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         -EACCES if the calling process is not the one the VM mirrors;
+ *         -ENODEV if the kernel has no device-private memory support;
+ *         -ESRCH if the VM's process has exited;
+ *         -ENOMEM if the kernel is out of memory;
+ *         other errors of the ioctl.
+ */
+int vsvm_prefetch(vsvm_device_handle dev, uint32_t vm_id, uint64_t start,
+		  uint64_t length, uint32_t region, uint64_t *pages_moved);
+
+/**
+ * Report where each page of a range lives (DRM_IOCTL_VSVM_RESIDENCY),
+ * without faulting anything in or moving anything.
+ *
+ * \param [in]  dev      Device handle.
+ * \param [in]  vm_id    The VM; the calling process must be the one whose
+ *                       address space it mirrors.
+ * \param [in]  start    First address, 4 KiB aligned.
+ * \param [in]  npages   Number of 4 KiB pages, from 1 to 1 << 20; passed
+ *                       to the kernel as it is.
+ * \param [out] out      Array of \p npages bytes: byte i is the
+ *                       DRM_VSVM_RESIDENCY_* value of page i
+ *                       (DRM_VSVM_RESIDENCY_NONE where no page is present,
+ *                       DRM_VSVM_RESIDENCY_SYSTEM or
+ *                       DRM_VSVM_RESIDENCY_VRAM).
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev or \p out is NULL, or if the kernel rejects
+ *         \p start or \p npages;
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         -EACCES if the calling process is not the one the VM mirrors;
+ *         -EFAULT if \p out is not a valid array of \p npages bytes;
+ *         -ESRCH if the VM's process has exited;
+ *         -ENOMEM if the kernel is out of memory;
+ *         other errors of the ioctl.
+ */
+int vsvm_residency(vsvm_device_handle dev, uint32_t vm_id, uint64_t start,
+		   uint64_t npages, uint8_t *out);
+
+/**
+ * Set a memory attribute over a range of a VM (DRM_IOCTL_VSVM_MADVISE).
+ *
+ * Attributes apply per address: setting one over part of an earlier range
+ * splits it, and value 0 restores the default. They survive changes of the
+ * CPU mapping (mprotect, partial munmap) and are dropped where the memory
+ * is unmapped.
+ *
+ * - DRM_VSVM_ATTR_PREFERRED_LOC: DRM_VSVM_REGION_VRAM makes GPU faults in
+ *   the range migrate the faulting chunk to VRAM before the GPU maps it;
+ *   DRM_VSVM_REGION_SYSTEM or 0: no migration on faults.
+ * - DRM_VSVM_ATTR_GRANULARITY: largest chunk prefetch and fault-driven
+ *   migration move at once, 4096, 65536 or 2097152 bytes, or 0 for the
+ *   default (2 MiB).
+ * - DRM_VSVM_ATTR_GPU_ACCESS: DRM_VSVM_GPU_ACCESS_READ makes the range
+ *   read-only for the GPU (its writes and atomics fail with -EACCES);
+ *   DRM_VSVM_GPU_ACCESS_RW or 0: what the CPU mapping allows.
+ * - DRM_VSVM_ATTR_ATOMIC: DRM_VSVM_ATOMIC_VRAM makes the first GPU atomic
+ *   on a page in system memory migrate its chunk to VRAM;
+ *   DRM_VSVM_ATOMIC_SYSTEM or 0: GPU atomics run where the page is.
+ *
+ * The GPU mirror of the range is dropped, so that new attributes apply
+ * from the next GPU access on.
+ *
+ * \param [in] dev      Device handle.
+ * \param [in] vm_id    The VM.
+ * \param [in] start    First address, 4 KiB aligned.
+ * \param [in] length   Length in bytes, 4 KiB aligned, non-zero.
+ * \param [in] attr     DRM_VSVM_ATTR_*, passed to the kernel as it is.
+ * \param [in] value    The attribute's value, passed as it is.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev is NULL, or if the kernel rejects \p attr,
+ *         \p value or the range;
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         -ENOMEM if the kernel is out of memory;
+ *         other errors of the ioctl.
+ */
+int vsvm_madvise(vsvm_device_handle dev, uint32_t vm_id, uint64_t start,
+		 uint64_t length, uint32_t attr, uint64_t value);
+
+/**
+ * Read a memory attribute at an address of a VM
+ * (DRM_IOCTL_VSVM_ATTR_QUERY), with the largest span around the address
+ * over which it has that value.
+ *
+ * \param [in]  dev     Device handle.
+ * \param [in]  vm_id   The VM.
+ * \param [in]  attr    DRM_VSVM_ATTR_*, passed to the kernel as it is.
+ * \param [in]  addr    The address, below the end of the user address
+ *                      space.
+ * \param [out] value   The attribute's value at \p addr, 0 where it was
+ *                      never set (the default).
+ * \param [out] start   First address of the span with that value; may be
+ *                      NULL.
+ * \param [out] end     End (exclusive) of the span; may be NULL.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p dev or \p value is NULL, or if the kernel rejects
+ *         \p attr or \p addr;
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         other errors of the ioctl.
+ */
+int vsvm_attr_query(vsvm_device_handle dev, uint32_t vm_id, uint32_t attr,
+		    uint64_t addr, uint64_t *value, uint64_t *start,
+		    uint64_t *end);
+
+/*
  * Command buffers (vsvm_cmdbuf.c)
  *
  * A command buffer is memory of the library, mapped with mmap (page

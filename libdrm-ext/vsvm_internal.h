@@ -14,8 +14,9 @@
  * One source file per object: vsvm_device.c (open/close/find), vsvm_query.c
  * (DRM_IOCTL_VSVM_QUERY), vsvm_vm.c (VM create/destroy/error record),
  * vsvm_exec.c (jobs, syncobj fence status), vsvm_stats.c (counters),
- * vsvm_cmdbuf.c (command buffer memory and encoder); later objects get
- * their own vsvm_<object>.c next to them.
+ * vsvm_cmdbuf.c (command buffer memory and encoder), vsvm_migrate.c
+ * (prefetch, residency, memory attributes); later objects get their own
+ * vsvm_<object>.c next to them.
  */
 
 #ifndef _VSVM_INTERNAL_H_

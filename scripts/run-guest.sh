@@ -76,7 +76,9 @@ fi
 # Kernel reports that fail the run. Search the console and the dmesg the
 # guest saved, plus kmemleak's final scan.
 pattern='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|trying to register non-static key|KASAN|UBSAN|unreferenced object|suspected memory leak|INFO: task .* blocked|Call Trace:'
-reports=$(grep -aE "$pattern" "$out/console.log" "$out/dmesg.txt" 2>/dev/null | head -20 || true)
+# Only kernel lines (printk timestamps) count: test programs print words
+# like "DEBUG:" or "WARNING:" of their own.
+reports=$(grep -ahE "^\[ *[0-9]+\.[0-9]+\] .*($pattern)" "$out/console.log" "$out/dmesg.txt" 2>/dev/null | head -20 || true)
 if [ -s "$out/kmemleak.txt" ]; then
 	reports+=$'\n'"kmemleak: $(grep -c unreferenced "$out/kmemleak.txt") leaks, see $out/kmemleak.txt"
 fi

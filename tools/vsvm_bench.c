@@ -8,6 +8,10 @@
  * little; the ratios are the result. Each point is the median of several
  * repetitions after a warm-up pass, for vsvm and test_hmm alike.
  *
+ * Migration: prefetch to VRAM and back at 4K, 64K and 2M granularity
+ * against test_hmm's MIGRATE_TO_DEV / MIGRATE_TO_SYS and memcpy, and
+ * eviction throughput when VRAM is overcommitted twice.
+ *
  * usage: vsvm_bench [--max-mib N] [--reps N]
  */
 #include <errno.h>
@@ -39,6 +43,8 @@ struct hmm_dmirror_cmd {
 };
 
 #define HMM_DMIRROR_READ	_IOWR('H', 0x00, struct hmm_dmirror_cmd)
+#define HMM_DMIRROR_MIGRATE_TO_DEV	_IOWR('H', 0x02, struct hmm_dmirror_cmd)
+#define HMM_DMIRROR_MIGRATE_TO_SYS	_IOWR('H', 0x03, struct hmm_dmirror_cmd)
 
 #define MIB		(1ull << 20)
 #define PAGE		4096ull
@@ -293,6 +299,131 @@ static void bench_munmap(vsvm_device_handle dev, uint64_t mib)
 	       median(hmm, n) * 1e3, median(mirrored, n) / median(hmm, n));
 }
 
+static double prefetch_time(vsvm_device_handle dev, uint32_t vm, void *p,
+			    size_t size, uint32_t region, uint64_t *moved)
+{
+	double t0 = now_s();
+	int ret = vsvm_prefetch(dev, vm, (uintptr_t)p, size, region, moved);
+
+	if (ret)
+		die("prefetch", ret);
+	return now_s() - t0;
+}
+
+static double dmirror_migrate_time(int fd, void *p, size_t size,
+				   unsigned long req)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)p,
+		.npages = size / PAGE,
+	};
+	double t0 = now_s();
+
+	if (ioctl(fd, req, &cmd))
+		die("HMM_DMIRROR_MIGRATE", errno);
+	return now_s() - t0;
+}
+
+/*
+ * Migration bandwidth both ways at each granularity, against test_hmm's
+ * MIGRATE_TO_DEV / MIGRATE_TO_SYS and memcpy in the same run.
+ */
+static void bench_migrate(vsvm_device_handle dev, uint64_t mib)
+{
+	static const uint64_t grans[] = { 4096, 65536, 2 * MIB };
+	double to[16], back[16], hto[16], hback[16], mc[16];
+	size_t size = mib * MIB;
+	double m, gib = size / (double)(1 << 30);
+	uint64_t moved;
+	unsigned int g;
+	uint32_t vm;
+	void *p = alloc_buffer(size, false);
+	void *q = alloc_buffer(size, false);
+	int r, fd, ret;
+
+	for (r = 0; r < reps; r++)
+		mc[r] = memcpy_time(q, p, size);
+	m = median(mc, reps);
+
+	fd = open("/dev/hmm_dmirror0", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die("open /dev/hmm_dmirror0", errno);
+	dmirror_migrate_time(fd, p, size, HMM_DMIRROR_MIGRATE_TO_DEV);
+	dmirror_migrate_time(fd, p, size, HMM_DMIRROR_MIGRATE_TO_SYS);
+	for (r = 0; r < reps; r++) {
+		hto[r] = dmirror_migrate_time(fd, p, size,
+					      HMM_DMIRROR_MIGRATE_TO_DEV);
+		hback[r] = dmirror_migrate_time(fd, p, size,
+						HMM_DMIRROR_MIGRATE_TO_SYS);
+	}
+	close(fd);
+
+	printf("\n== migration of %" PRIu64 " MiB (median of %d): GiB/s, and ratios to test_hmm and memcpy ==\n",
+	       mib, reps);
+	printf("memcpy %.3f GiB/s; test_hmm to-dev %.3f GiB/s, to-sys %.3f GiB/s\n",
+	       gib / m, gib / median(hto, reps), gib / median(hback, reps));
+	printf("%8s %10s %10s %10s %10s %10s %10s\n", "gran", "to-vram",
+	       "to-sys", "vs hmm", "vs hmm", "vs mcpy", "vs mcpy");
+	ret = vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &vm);
+	if (ret)
+		die("vm_create", ret);
+	for (g = 0; g < sizeof(grans) / sizeof(grans[0]); g++) {
+		ret = vsvm_madvise(dev, vm, (uintptr_t)p, size,
+				   DRM_VSVM_ATTR_GRANULARITY, grans[g]);
+		if (ret)
+			die("madvise", ret);
+		/* warm-up */
+		prefetch_time(dev, vm, p, size, DRM_VSVM_REGION_VRAM, &moved);
+		prefetch_time(dev, vm, p, size, DRM_VSVM_REGION_SYSTEM, &moved);
+		for (r = 0; r < reps; r++) {
+			to[r] = prefetch_time(dev, vm, p, size,
+					      DRM_VSVM_REGION_VRAM, &moved);
+			if (moved != size / PAGE)
+				die("prefetch to VRAM moved too few pages", EIO);
+			back[r] = prefetch_time(dev, vm, p, size,
+						DRM_VSVM_REGION_SYSTEM, &moved);
+		}
+		printf("%7" PRIu64 "K %10.3f %10.3f %9.2fx %9.2fx %9.2fx %9.2fx\n",
+		       grans[g] >> 10, gib / median(to, reps),
+		       gib / median(back, reps),
+		       median(hto, reps) / median(to, reps),
+		       median(hback, reps) / median(back, reps),
+		       m / median(to, reps), m / median(back, reps));
+		fflush(stdout);
+	}
+	vsvm_vm_destroy(dev, vm);
+	free(q);
+	free(p);
+}
+
+/* Eviction: fill VRAM, then prefetch as much again, evicting the first. */
+static void bench_evict(vsvm_device_handle dev, uint64_t vram_size)
+{
+	void *a = alloc_buffer(vram_size, false);
+	void *b = alloc_buffer(vram_size, false);
+	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint32_t n = DRM_VSVM_STAT_COUNT, vm;
+	uint64_t moved;
+	double t, gib = vram_size / (double)(1 << 30);
+
+	vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &vm);
+	prefetch_time(dev, vm, a, vram_size, DRM_VSVM_REGION_VRAM, &moved);
+	vsvm_stats(dev, 0, st0, &n);
+	t = prefetch_time(dev, vm, b, vram_size, DRM_VSVM_REGION_VRAM, &moved);
+	vsvm_stats(dev, 0, st1, &n);
+	printf("\n== eviction under 2x overcommit (%" PRIu64 " MiB VRAM) ==\n",
+	       vram_size >> 20);
+	printf("prefetch of %.0f MiB into full VRAM: %.3f GiB/s moved in, %.3f GiB/s evicted (%" PRIu64 " blocks), %" PRIu64 " pages moved\n",
+	       gib * 1024, gib / t,
+	       (st1[DRM_VSVM_STAT_BYTES_TO_SYSTEM] -
+		st0[DRM_VSVM_STAT_BYTES_TO_SYSTEM]) / t / (1 << 30),
+	       st1[DRM_VSVM_STAT_EVICTIONS] - st0[DRM_VSVM_STAT_EVICTIONS],
+	       moved);
+	vsvm_vm_destroy(dev, vm);
+	free(b);
+	free(a);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -329,6 +460,17 @@ int main(int argc, char **argv)
 	bench_first_touch(dev, max_mib, true);
 	bench_fault_latency(dev);
 	bench_munmap(dev, max_mib < 256 ? max_mib : 256);
+	{
+		struct drm_vsvm_query_device info;
+
+		ret = vsvm_query_device(dev, &info);
+		if (ret)
+			die("query", ret);
+		if (info.features & DRM_VSVM_FEATURE_VRAM) {
+			bench_migrate(dev, max_mib < 256 ? max_mib : 256);
+			bench_evict(dev, info.vram_size);
+		}
+	}
 	vsvm_device_close(dev);
 	return 0;
 }

@@ -298,6 +298,98 @@ void igt_vlog(const char *domain, enum igt_log_level level,
 #define igt_require_fd(fd) \
 	igt_require_f(fd >= 0, "file descriptor " #fd " failed\n")
 
+/*
+ * Dynamic subtests: igt_subtest_with_dynamic() blocks contain igt_dynamic()
+ * blocks, each reported as its own result.
+ */
+bool __igt_enter_dynamic_container(void);
+bool __igt_run_dynamic_subtest(const char *dynamic_subtest_name);
+
+#define igt_subtest_with_dynamic(name) \
+	for (; __igt_run_subtest((name), __FILE__, __LINE__) && \
+	       __igt_enter_dynamic_container() && \
+	       (sigsetjmp(igt_subtest_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define __igt_subtest_with_dynamic_f(tmp, format...) \
+	for (char tmp [256]; \
+	     snprintf(tmp, sizeof(tmp), format), \
+	     __igt_run_subtest(tmp, __FILE__, __LINE__) && \
+	     __igt_enter_dynamic_container() && \
+	     (sigsetjmp(igt_subtest_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define igt_subtest_with_dynamic_f(f...) \
+	__igt_subtest_with_dynamic_f(igt_unique(__tmpchar), f)
+
+#define igt_dynamic(name) \
+	for (; __igt_run_dynamic_subtest((name)) && \
+	       (sigsetjmp(igt_dynamic_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define __igt_dynamic_f(tmp, format...) \
+	for (char tmp [256]; \
+	     snprintf(tmp, sizeof(tmp), format), \
+	     __igt_run_dynamic_subtest(tmp) && \
+	     (sigsetjmp(igt_dynamic_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define igt_dynamic_f(f...) __igt_dynamic_f(igt_unique(__tmpchar), f)
+
+/*
+ * Fork support. igt_fork() runs its block in @num_children child processes
+ * (the block must be inside a subtest); a failure in a child is reported by
+ * igt_waitchildren(), which the parent calls to join them. A skip in a
+ * child counts as a failure.
+ */
+bool __igt_fork(void);
+
+#define igt_fork(child, num_children) \
+	for (int child = 0; child < (num_children); child++) \
+		for (; __igt_fork(); exit(0))
+
+int __igt_waitchildren(void);
+void igt_waitchildren(void);
+void igt_waitchildren_timeout(int seconds, const char *reason);
+void igt_kill_children(int signal);
+
+/*
+ * Helper processes: background processes whose failures are not forwarded;
+ * igt_stop_helper() kills one (SIGTERM, or SIGKILL with @use_SIGKILL),
+ * igt_wait_helper() joins it and returns its wait status.
+ */
+struct igt_helper_process {
+	bool running;
+	bool use_SIGKILL;
+	pid_t pid;
+	int id;
+};
+
+bool __igt_fork_helper(struct igt_helper_process *proc);
+
+#define igt_fork_helper(proc) \
+	for (; __igt_fork_helper(proc); exit(0))
+
+int igt_wait_helper(struct igt_helper_process *proc);
+void igt_stop_helper(struct igt_helper_process *proc);
+
+/* Time. igt_nsec_elapsed() sets a zeroed @start on its first call. */
+struct timespec;
+
+void igt_set_timeout(unsigned int seconds, const char *op);
+void igt_reset_timeout(void);
+int igt_gettime(struct timespec *ts);
+double igt_time_elapsed(struct timespec *then, struct timespec *now);
+uint64_t igt_nsec_elapsed(struct timespec *start);
+
+static inline uint32_t igt_seconds_elapsed(struct timespec *start)
+{
+	return igt_nsec_elapsed(start) >> 30;
+}
+
+#define READ_ONCE(x) (*(volatile typeof(x) *)(&(x)))
+#define WRITE_ONCE(x, v) do *(volatile typeof(x) *)(&(x)) = (v); while (0)
+
 #define MSEC_PER_SEC (1000)
 #define USEC_PER_SEC (1000 * MSEC_PER_SEC)
 #define NSEC_PER_SEC (1000 * USEC_PER_SEC)

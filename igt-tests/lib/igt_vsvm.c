@@ -9,24 +9,41 @@
  * @title: vsvm
  * @include: igt_vsvm.h
  *
- * Helpers for the vsvm tests: opening the vsvm render node and wrapping its
- * ioctls. As everywhere in IGT, a __ helper returns 0 or -errno and leaves
- * the checking to the caller, while the plain helper asserts success.
+ * Helpers for the vsvm tests: opening the vsvm render node, wrapping its
+ * ioctls, building command buffers and waiting for jobs. As everywhere in
+ * IGT, a __ helper returns 0 or -errno and leaves the checking to the
+ * caller, while the plain helper asserts success.
+ *
+ * Command buffers live in user memory and are fetched by the GPU through its
+ * MMU: struct vsvm_cmdbuf holds one, and the vsvm_emit_*() helpers append a
+ * command each, returning its GPU address (what DRM_IOCTL_VSVM_VM_ERROR
+ * reports for a malformed command).
+ *
+ * A job's result is the status of its fence: vsvm_exec_wait() submits a
+ * buffer with a binary syncobj to signal, waits for it and returns the
+ * status of the fence as a sync_file reports it: 1 when the job succeeded,
+ * a negative errno when it failed.
  */
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "drmtest.h"
 #include "igt_core.h"
+#include "igt_syncobj.h"
 #include "ioctl_wrappers.h"
 #include "igt_vsvm.h"
 
@@ -191,4 +208,869 @@ void vsvm_query_device(int fd, struct drm_vsvm_query_device *out)
 
 	igt_assert_eq(__vsvm_query(fd, &q), 0);
 	igt_assert_eq_u32(q.size, sizeof(*out));
+}
+
+/**
+ * vsvm_num_engines:
+ * @fd: a vsvm DRM file descriptor
+ *
+ * Returns: the number of engines of the device, at least 1.
+ */
+uint32_t vsvm_num_engines(int fd)
+{
+	struct drm_vsvm_query_device dev;
+
+	vsvm_query_device(fd, &dev);
+	igt_assert_lte(1, dev.num_engines);
+
+	return dev.num_engines;
+}
+
+/**
+ * vsvm_job_timeout_ms:
+ *
+ * Returns: the job timeout of the loaded vsvm module in milliseconds (its
+ * job_timeout_ms parameter), or the default of 2000 when it cannot be read.
+ */
+unsigned int vsvm_job_timeout_ms(void)
+{
+	unsigned int ms = 2000;
+	FILE *f;
+
+	f = fopen("/sys/module/vsvm/parameters/job_timeout_ms", "r");
+	if (f) {
+		if (fscanf(f, "%u", &ms) != 1)
+			ms = 2000;
+		fclose(f);
+	}
+
+	return ms;
+}
+
+/**
+ * __vsvm_vm_create:
+ * @fd: a vsvm DRM file descriptor
+ * @create: the request, passed to the kernel as is
+ *
+ * Issues DRM_IOCTL_VSVM_VM_CREATE.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_vm_create(int fd, struct drm_vsvm_vm_create *create)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, create)) {
+		err = -errno;
+		errno = 0;
+	}
+
+	return err;
+}
+
+/**
+ * vsvm_vm_create:
+ * @fd: a vsvm DRM file descriptor
+ *
+ * Creates an SVM VM mirroring the calling process, asserting success.
+ *
+ * Returns: the id of the new VM, never 0.
+ */
+uint32_t vsvm_vm_create(int fd)
+{
+	struct drm_vsvm_vm_create create = {
+		.flags = DRM_VSVM_VM_CREATE_SVM,
+	};
+
+	igt_assert_eq(__vsvm_vm_create(fd, &create), 0);
+	igt_assert_neq_u32(create.vm_id, 0);
+
+	return create.vm_id;
+}
+
+/**
+ * __vsvm_vm_destroy:
+ * @fd: a vsvm DRM file descriptor
+ * @destroy: the request, passed to the kernel as is
+ *
+ * Issues DRM_IOCTL_VSVM_VM_DESTROY.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_vm_destroy(int fd, struct drm_vsvm_vm_destroy *destroy)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY, destroy)) {
+		err = -errno;
+		errno = 0;
+	}
+
+	return err;
+}
+
+/**
+ * vsvm_vm_destroy:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ *
+ * Destroys a VM, asserting success.
+ */
+void vsvm_vm_destroy(int fd, uint32_t vm_id)
+{
+	struct drm_vsvm_vm_destroy destroy = { .vm_id = vm_id };
+
+	igt_assert_eq(__vsvm_vm_destroy(fd, &destroy), 0);
+}
+
+/**
+ * __vsvm_exec:
+ * @fd: a vsvm DRM file descriptor
+ * @exec: the request, passed to the kernel as is
+ *
+ * Issues DRM_IOCTL_VSVM_EXEC.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_exec(int fd, struct drm_vsvm_exec *exec)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_EXEC, exec)) {
+		err = -errno;
+		errno = 0;
+	}
+
+	return err;
+}
+
+/**
+ * vsvm_exec:
+ * @fd: a vsvm DRM file descriptor
+ * @exec: the request
+ *
+ * Issues DRM_IOCTL_VSVM_EXEC, asserting success.
+ *
+ * Returns: the sequence number of the job, never 0.
+ */
+uint64_t vsvm_exec(int fd, struct drm_vsvm_exec *exec)
+{
+	igt_assert_eq(__vsvm_exec(fd, exec), 0);
+	igt_assert_neq_u64(exec->seqno, 0);
+
+	return exec->seqno;
+}
+
+/**
+ * __vsvm_stats:
+ * @fd: a vsvm DRM file descriptor
+ * @stats: the request, passed to the kernel as is
+ *
+ * Issues DRM_IOCTL_VSVM_STATS.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_stats(int fd, struct drm_vsvm_stats *stats)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_STATS, stats)) {
+		err = -errno;
+		errno = 0;
+	}
+
+	return err;
+}
+
+/**
+ * vsvm_stats:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM, or 0 for the device-wide counters
+ * @values: where the DRM_VSVM_STAT_COUNT counters are written
+ *
+ * Reads the counters of a VM or of the device, asserting that all of them
+ * are returned.
+ */
+void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[DRM_VSVM_STAT_COUNT])
+{
+	struct drm_vsvm_stats stats = {
+		.vm_id = vm_id,
+		.count = DRM_VSVM_STAT_COUNT,
+		.data = to_user_pointer(values),
+	};
+
+	igt_assert_eq(__vsvm_stats(fd, &stats), 0);
+	igt_assert_eq_u32(stats.count, DRM_VSVM_STAT_COUNT);
+}
+
+/**
+ * vsvm_stat_name:
+ * @idx: a DRM_VSVM_STAT_* index
+ *
+ * Returns: the name of the counter, for messages.
+ */
+const char *vsvm_stat_name(unsigned int idx)
+{
+	static const char * const names[DRM_VSVM_STAT_COUNT] = {
+		[DRM_VSVM_STAT_FAULTS] = "faults",
+		[DRM_VSVM_STAT_FAULTS_DEDUP] = "faults-dedup",
+		[DRM_VSVM_STAT_PAGES_4K] = "pages-4k",
+		[DRM_VSVM_STAT_PAGES_2M] = "pages-2m",
+		[DRM_VSVM_STAT_RANGES_64K] = "ranges-64k",
+		[DRM_VSVM_STAT_INVALIDATIONS] = "invalidations",
+		[DRM_VSVM_STAT_RETRIES] = "retries",
+		[DRM_VSVM_STAT_JOBS] = "jobs",
+		[DRM_VSVM_STAT_JOBS_FAILED] = "jobs-failed",
+#ifdef DRM_VSVM_STAT_BYTES_TO_VRAM
+		[DRM_VSVM_STAT_BYTES_TO_VRAM] = "bytes-to-vram",
+		[DRM_VSVM_STAT_BYTES_TO_SYSTEM] = "bytes-to-system",
+		[DRM_VSVM_STAT_CPU_FAULTS] = "cpu-faults",
+		[DRM_VSVM_STAT_EVICTIONS] = "evictions",
+		[DRM_VSVM_STAT_VRAM_PAGES] = "vram-pages",
+#endif
+	};
+
+	return idx < DRM_VSVM_STAT_COUNT && names[idx] ? names[idx] :
+							  "unknown";
+}
+
+/**
+ * __vsvm_vm_error:
+ * @fd: a vsvm DRM file descriptor
+ * @error: the request, passed to the kernel as is
+ *
+ * Issues DRM_IOCTL_VSVM_VM_ERROR.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_vm_error(int fd, struct drm_vsvm_vm_error *error)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_ERROR, error)) {
+		err = -errno;
+		errno = 0;
+	}
+
+	return err;
+}
+
+/**
+ * vsvm_vm_error:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ * @error: where the record is written
+ *
+ * Reads the error record of a VM, asserting success.
+ */
+void vsvm_vm_error(int fd, uint32_t vm_id, struct drm_vsvm_vm_error *error)
+{
+	memset(error, 0, sizeof(*error));
+	error->vm_id = vm_id;
+	igt_assert_eq(__vsvm_vm_error(fd, error), 0);
+	igt_assert_eq_u32(error->vm_id, vm_id);
+	igt_assert_eq_u32(error->pad, 0);
+	igt_assert_eq_u32(error->pad2, 0);
+}
+
+static void cmdbuf_init(struct vsvm_cmdbuf *cb, void *ptr, size_t size)
+{
+	igt_assert((uintptr_t)ptr % 8 == 0);
+	igt_assert(size >= 8 && size <= UINT32_MAX);
+
+	cb->ptr = ptr;
+	cb->size = size & ~7ul;
+	cb->len = 0;
+	cb->seqno = 0;
+}
+
+/**
+ * vsvm_cmdbuf_create:
+ * @size: capacity in bytes
+ *
+ * Creates a command buffer in anonymous private memory of its own.
+ *
+ * Returns: the command buffer, for vsvm_cmdbuf_destroy().
+ */
+struct vsvm_cmdbuf *vsvm_cmdbuf_create(size_t size)
+{
+	struct vsvm_cmdbuf *cb = calloc(1, sizeof(*cb));
+	void *ptr;
+
+	igt_assert(cb);
+	size = ALIGN(size, (size_t)sysconf(_SC_PAGESIZE));
+	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(ptr != MAP_FAILED);
+	cmdbuf_init(cb, ptr, size);
+	cb->owned = true;
+
+	return cb;
+}
+
+/**
+ * vsvm_cmdbuf_wrap:
+ * @ptr: 8-byte aligned memory for the commands, owned by the caller
+ * @size: its size in bytes
+ *
+ * Creates a command buffer in memory the caller provides: malloc()ed, a
+ * file mapping, anything the GPU can fetch from.
+ *
+ * Returns: the command buffer, for vsvm_cmdbuf_destroy().
+ */
+struct vsvm_cmdbuf *vsvm_cmdbuf_wrap(void *ptr, size_t size)
+{
+	struct vsvm_cmdbuf *cb = calloc(1, sizeof(*cb));
+
+	igt_assert(cb);
+	cmdbuf_init(cb, ptr, size);
+
+	return cb;
+}
+
+/**
+ * vsvm_cmdbuf_destroy:
+ * @cb: the command buffer
+ *
+ * Frees @cb, and its memory when vsvm_cmdbuf_create() mapped it. No job
+ * may be using it any more.
+ */
+void vsvm_cmdbuf_destroy(struct vsvm_cmdbuf *cb)
+{
+	if (!cb)
+		return;
+	if (cb->owned)
+		munmap(cb->ptr, ALIGN((size_t)cb->size,
+				      (size_t)sysconf(_SC_PAGESIZE)));
+	free(cb);
+}
+
+/**
+ * vsvm_cmdbuf_reset:
+ * @cb: the command buffer
+ *
+ * Empties @cb, to emit new commands. No job may be using it any more.
+ */
+void vsvm_cmdbuf_reset(struct vsvm_cmdbuf *cb)
+{
+	cb->len = 0;
+}
+
+/**
+ * vsvm_cmdbuf_address:
+ * @cb: the command buffer
+ *
+ * Returns: the GPU address of the first command of @cb.
+ */
+uint64_t vsvm_cmdbuf_address(const struct vsvm_cmdbuf *cb)
+{
+	return to_user_pointer(cb->ptr);
+}
+
+/**
+ * vsvm_cmdbuf_emit:
+ * @cb: the command buffer
+ * @size: bytes to reserve, a multiple of 8
+ *
+ * Reserves room for a command at the end of @cb, zeroed.
+ *
+ * Returns: a pointer to it.
+ */
+void *vsvm_cmdbuf_emit(struct vsvm_cmdbuf *cb, uint32_t size)
+{
+	void *p;
+
+	igt_assert_eq_u32(size % 8, 0);
+	igt_assert_f(size <= cb->size - cb->len,
+		     "command buffer full: %u + %u > %u bytes\n",
+		     cb->len, size, cb->size);
+
+	p = (char *)cb->ptr + cb->len;
+	memset(p, 0, size);
+	cb->len += size;
+
+	return p;
+}
+
+static uint64_t cmd_address(const struct vsvm_cmdbuf *cb, const void *cmd)
+{
+	igt_assert((const char *)cmd >= (const char *)cb->ptr);
+
+	return to_user_pointer(cmd);
+}
+
+/**
+ * vsvm_emit_nop:
+ * @cb: the command buffer
+ *
+ * Emits DRM_VSVM_CMD_NOP.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_nop(struct vsvm_cmdbuf *cb)
+{
+	struct drm_vsvm_cmd_header *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->op = DRM_VSVM_CMD_NOP;
+
+	return cmd_address(cb, cmd);
+}
+
+static uint64_t emit_write(struct vsvm_cmdbuf *cb, uint32_t flags,
+			   uint64_t address, uint64_t value)
+{
+	struct drm_vsvm_cmd_write *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_WRITE;
+	cmd->hdr.flags = flags;
+	cmd->address = address;
+	cmd->value = value;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * vsvm_emit_write32:
+ * @cb: the command buffer
+ * @address: where to write, 4-byte aligned
+ * @value: the value
+ *
+ * Emits a 32-bit DRM_VSVM_CMD_WRITE.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_write32(struct vsvm_cmdbuf *cb, uint64_t address,
+			   uint32_t value)
+{
+	return emit_write(cb, 0, address, value);
+}
+
+/**
+ * vsvm_emit_write64:
+ * @cb: the command buffer
+ * @address: where to write, 8-byte aligned
+ * @value: the value
+ *
+ * Emits a 64-bit DRM_VSVM_CMD_WRITE.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_write64(struct vsvm_cmdbuf *cb, uint64_t address,
+			   uint64_t value)
+{
+	return emit_write(cb, DRM_VSVM_CMD_64BIT, address, value);
+}
+
+/**
+ * vsvm_emit_copy:
+ * @cb: the command buffer
+ * @dst: destination
+ * @src: source
+ * @size: bytes to copy
+ *
+ * Emits DRM_VSVM_CMD_COPY.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_copy(struct vsvm_cmdbuf *cb, uint64_t dst, uint64_t src,
+			uint64_t size)
+{
+	struct drm_vsvm_cmd_copy *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_COPY;
+	cmd->dst = dst;
+	cmd->src = src;
+	cmd->size = size;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * vsvm_emit_fill:
+ * @cb: the command buffer
+ * @dst: destination
+ * @size: bytes to fill
+ * @value: the 32-bit pattern; byte i of the range gets byte i % 4 of it
+ *
+ * Emits DRM_VSVM_CMD_FILL.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_fill(struct vsvm_cmdbuf *cb, uint64_t dst, uint64_t size,
+			uint32_t value)
+{
+	struct drm_vsvm_cmd_fill *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_FILL;
+	cmd->dst = dst;
+	cmd->size = size;
+	cmd->value = value;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * vsvm_emit_atomic:
+ * @cb: the command buffer
+ * @is64: 64-bit operands rather than 32-bit
+ * @op: DRM_VSVM_ATOMIC_*
+ * @address: the operand in memory
+ * @operand: value to add, or the new value
+ * @compare: expected value for DRM_VSVM_ATOMIC_CMPXCHG, else 0
+ * @result: where the old value goes, or 0
+ *
+ * Emits DRM_VSVM_CMD_ATOMIC.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_atomic(struct vsvm_cmdbuf *cb, bool is64, uint32_t op,
+			  uint64_t address, uint64_t operand,
+			  uint64_t compare, uint64_t result)
+{
+	struct drm_vsvm_cmd_atomic *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_ATOMIC;
+	cmd->hdr.flags = is64 ? DRM_VSVM_CMD_64BIT : 0;
+	cmd->address = address;
+	cmd->operand = operand;
+	cmd->compare = compare;
+	cmd->result = result;
+	cmd->atomic_op = op;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * vsvm_emit_checksum:
+ * @cb: the command buffer
+ * @address: start of the range
+ * @size: its length
+ * @result: where the __u32 CRC-32 goes, 4-byte aligned
+ *
+ * Emits DRM_VSVM_CMD_CHECKSUM.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_checksum(struct vsvm_cmdbuf *cb, uint64_t address,
+			    uint64_t size, uint64_t result)
+{
+	struct drm_vsvm_cmd_checksum *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_CHECKSUM;
+	cmd->address = address;
+	cmd->size = size;
+	cmd->result = result;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * vsvm_emit_wait:
+ * @cb: the command buffer
+ * @is64: poll a 64-bit word rather than a 32-bit one
+ * @address: the word
+ * @value: the value to compare with
+ * @mask: applied to the word first
+ * @cond: DRM_VSVM_WAIT_*
+ *
+ * Emits DRM_VSVM_CMD_WAIT.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_wait(struct vsvm_cmdbuf *cb, bool is64, uint64_t address,
+			uint64_t value, uint64_t mask, uint32_t cond)
+{
+	struct drm_vsvm_cmd_wait *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_WAIT;
+	cmd->hdr.flags = is64 ? DRM_VSVM_CMD_64BIT : 0;
+	cmd->address = address;
+	cmd->value = value;
+	cmd->mask = mask;
+	cmd->cond = cond;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * vsvm_emit_timestamp:
+ * @cb: the command buffer
+ * @address: where the __u64 timestamp goes, 8-byte aligned
+ *
+ * Emits DRM_VSVM_CMD_TIMESTAMP.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_timestamp(struct vsvm_cmdbuf *cb, uint64_t address)
+{
+	struct drm_vsvm_cmd_timestamp *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	cmd->hdr.op = DRM_VSVM_CMD_TIMESTAMP;
+	cmd->address = address;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
+ * __vsvm_exec_submit:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ * @engine: the engine
+ * @cb: the command buffer, with at least one command
+ * @syncs: syncobjs to wait for and to signal
+ * @num_syncs: number of entries in @syncs
+ *
+ * Submits the commands of @cb; on success @cb->seqno is the job's sequence
+ * number.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
+		       struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
+		       uint32_t num_syncs)
+{
+	struct drm_vsvm_exec exec = {
+		.vm_id = vm_id,
+		.engine = engine,
+		.batch_address = vsvm_cmdbuf_address(cb),
+		.batch_size = cb->len,
+		.num_syncs = num_syncs,
+		.syncs = to_user_pointer(syncs),
+	};
+	int err;
+
+	err = __vsvm_exec(fd, &exec);
+	if (!err)
+		cb->seqno = exec.seqno;
+
+	return err;
+}
+
+/**
+ * vsvm_exec_submit:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ * @engine: the engine
+ * @cb: the command buffer, with at least one command
+ * @syncs: syncobjs to wait for and to signal
+ * @num_syncs: number of entries in @syncs
+ *
+ * Like __vsvm_exec_submit(), asserting success.
+ *
+ * Returns: the job's sequence number.
+ */
+uint64_t vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
+			  struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
+			  uint32_t num_syncs)
+{
+	igt_assert_eq(__vsvm_exec_submit(fd, vm_id, engine, cb, syncs,
+					 num_syncs), 0);
+	igt_assert_neq_u64(cb->seqno, 0);
+
+	return cb->seqno;
+}
+
+/**
+ * vsvm_exec_signal:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ * @engine: the engine
+ * @cb: the command buffer
+ * @syncobj: a binary syncobj the job's fence is installed in
+ *
+ * Submits @cb with one signal syncobj, asserting success.
+ *
+ * Returns: the job's sequence number.
+ */
+uint64_t vsvm_exec_signal(int fd, uint32_t vm_id, uint32_t engine,
+			  struct vsvm_cmdbuf *cb, uint32_t syncobj)
+{
+	struct drm_vsvm_sync sync = vsvm_sync_signal(syncobj);
+
+	return vsvm_exec_submit(fd, vm_id, engine, cb, &sync, 1);
+}
+
+/**
+ * vsvm_sync_file_status:
+ * @sync_file: a sync_file descriptor
+ *
+ * Returns: the status of the fence as SYNC_IOC_FILE_INFO reports it: 0 while
+ * it is pending, 1 once it signalled without error, or the negative errno it
+ * signalled with.
+ */
+int vsvm_sync_file_status(int sync_file)
+{
+	struct sync_file_info info;
+
+	memset(&info, 0, sizeof(info));
+	do_ioctl(sync_file, SYNC_IOC_FILE_INFO, &info);
+
+	return info.status;
+}
+
+/**
+ * vsvm_syncobj_export:
+ * @fd: a vsvm DRM file descriptor
+ * @syncobj: a syncobj holding a fence
+ *
+ * Returns: a sync_file holding the syncobj's current fence.
+ */
+int vsvm_syncobj_export(int fd, uint32_t syncobj)
+{
+	return syncobj_handle_to_fd(fd, syncobj,
+				    DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE);
+}
+
+/**
+ * vsvm_syncobj_status:
+ * @fd: a vsvm DRM file descriptor
+ * @syncobj: a syncobj holding a fence
+ *
+ * Exports the syncobj's fence as a sync_file and reads its status.
+ *
+ * Returns: as vsvm_sync_file_status().
+ */
+int vsvm_syncobj_status(int fd, uint32_t syncobj)
+{
+	int sync_file = vsvm_syncobj_export(fd, syncobj);
+	int status;
+
+	status = vsvm_sync_file_status(sync_file);
+	close(sync_file);
+
+	return status;
+}
+
+/**
+ * vsvm_gettime_ns:
+ *
+ * Returns: CLOCK_MONOTONIC in nanoseconds.
+ */
+uint64_t vsvm_gettime_ns(void)
+{
+	struct timespec ts;
+
+	igt_assert_eq(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/**
+ * vsvm_syncobj_wait_status:
+ * @fd: a vsvm DRM file descriptor
+ * @syncobj: a binary syncobj holding a job's fence
+ * @timeout_ns: how long to wait, relative
+ *
+ * Waits for the fence, asserting that it signals in time.
+ *
+ * Returns: its status, 1 or a negative errno.
+ */
+int vsvm_syncobj_wait_status(int fd, uint32_t syncobj, uint64_t timeout_ns)
+{
+	int status;
+
+	igt_assert_f(syncobj_wait(fd, &syncobj, 1,
+				  vsvm_gettime_ns() + timeout_ns, 0, NULL),
+		     "job did not complete within %.1f s\n",
+		     timeout_ns / 1e9);
+	status = vsvm_syncobj_status(fd, syncobj);
+	igt_assert_neq(status, 0);
+
+	return status;
+}
+
+/**
+ * vsvm_sync_file_wait_status:
+ * @sync_file: a sync_file descriptor
+ * @timeout_ns: how long to wait, relative
+ *
+ * Waits for the fence, asserting that it signals in time.
+ *
+ * Returns: its status, 1 or a negative errno.
+ */
+int vsvm_sync_file_wait_status(int sync_file, uint64_t timeout_ns)
+{
+	uint64_t end = vsvm_gettime_ns() + timeout_ns;
+	struct pollfd pfd = { .fd = sync_file, .events = POLLIN };
+	int status;
+
+	for (;;) {
+		uint64_t now = vsvm_gettime_ns();
+		int ret;
+
+		igt_assert_f(now < end, "fence did not signal within %.1f s\n",
+			     timeout_ns / 1e9);
+		ret = poll(&pfd, 1, (end - now) / 1000000 + 1);
+		if (ret == 1)
+			break;
+		igt_assert(ret == 0 || errno == EINTR);
+	}
+
+	status = vsvm_sync_file_status(sync_file);
+	igt_assert_neq(status, 0);
+
+	return status;
+}
+
+/**
+ * vsvm_exec_wait:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ * @engine: the engine
+ * @cb: the command buffer
+ *
+ * Submits @cb with a binary syncobj to signal, waits for the job (failing
+ * the test if it does not complete within VSVM_JOB_WAIT_NS) and reads the
+ * status of its fence. The submission must succeed; @cb->seqno is the
+ * job's sequence number.
+ *
+ * Returns: 1 when the job succeeded, or the negative errno it failed with.
+ */
+int vsvm_exec_wait(int fd, uint32_t vm_id, uint32_t engine,
+		   struct vsvm_cmdbuf *cb)
+{
+	uint32_t syncobj = syncobj_create(fd, 0);
+	int status;
+
+	vsvm_exec_signal(fd, vm_id, engine, cb, syncobj);
+	status = vsvm_syncobj_wait_status(fd, syncobj, VSVM_JOB_WAIT_NS);
+	syncobj_destroy(fd, syncobj);
+
+	return status;
+}
+
+/**
+ * vsvm_crc32:
+ * @crc: the CRC-32 so far, 0 to start
+ * @buf: the data
+ * @len: its length in bytes
+ *
+ * A reference CRC-32 (IEEE 802.3, reflected, as zlib's crc32()), computed
+ * bit by bit, independently of any kernel code.
+ *
+ * Returns: the CRC-32 of the data so far.
+ */
+uint32_t vsvm_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	static uint32_t table[256];
+	static bool ready;
+	const uint8_t *p = buf;
+
+	/* Threads may fill the table at once: they write the same values. */
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			__atomic_store_n(&table[i], c, __ATOMIC_RELAXED);
+		}
+		__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+	}
+
+	crc = ~crc;
+	while (len--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+
+	return ~crc;
 }

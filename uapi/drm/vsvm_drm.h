@@ -242,8 +242,11 @@ struct drm_vsvm_vm_create {
 /**
  * struct drm_vsvm_vm_destroy - argument of &DRM_IOCTL_VSVM_VM_DESTROY
  *
- * A job already running completes; jobs still queued after a grace period
- * of one second are cancelled and their fences signal -ESRCH.
+ * The VM's jobs are cancelled and the call does not wait for them: jobs
+ * still queued signal -ESRCH (once the fences they wait for have
+ * signalled), a job that is running stops at its next command or memory
+ * access and signals -ECANCELED. Closing the file does the same for all its
+ * VMs.
  *
  * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
  * @vm_id.
@@ -463,7 +466,9 @@ struct drm_vsvm_cmd_timestamp {
  * installed in every signal sync. A job that fails signals its fence with
  * an error: -EFAULT (no valid CPU mapping, kernel or non-canonical
  * address), -EACCES (write to a read-only mapping), -EINVAL (malformed
- * command), -ETIMEDOUT (job timeout), -ESRCH (the process has exited).
+ * command), -ETIMEDOUT (job timeout), -ESRCH (the process has exited, or
+ * the job was still queued when its VM was destroyed), -ECANCELED (the
+ * job was running when its VM was destroyed).
  *
  * Errors of the ioctl itself: -EINVAL for non-zero @extensions, @flags,
  * @pad or @reserved, an engine out of range, a @batch_size of zero, above

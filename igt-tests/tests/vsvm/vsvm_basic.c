@@ -23,8 +23,8 @@ IGT_TEST_DESCRIPTION("Basic checks of the vsvm uapi: the device query, its "
 
 #define SZ_2M			(2ull << 20)
 
-/* No feature bit is defined in uapi 0.1. */
-#define VSVM_KNOWN_FEATURES	0u
+/* Feature bits defined by the uapi (0.2: SVM, 0.3: VRAM). */
+#define VSVM_KNOWN_FEATURES	(DRM_VSVM_FEATURE_SVM | DRM_VSVM_FEATURE_VRAM)
 
 #define VSVM_KNOWN_PAGE_SIZES	(DRM_VSVM_PAGE_SIZE_4K | \
 				 DRM_VSVM_PAGE_SIZE_64K | \
@@ -126,6 +126,9 @@ static void test_query_device(int fd)
 	igt_assert_eq(dev.va_bits, 48);
 
 	igt_assert_eq_u32(dev.features & ~VSVM_KNOWN_FEATURES, 0);
+	/* From uapi 0.2 on, the device is an SVM device. */
+	if (dev.uapi_minor >= 2)
+		igt_assert(dev.features & DRM_VSVM_FEATURE_SVM);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(dev.reserved); i++)
 		igt_assert_eq_u64(dev.reserved[i], 0);
