@@ -257,7 +257,7 @@ typedef long (*vsvm_chunk_fn)(struct vsvm_vm *vm, struct vm_area_struct *vma,
  * fault lock is held: attributes are stable and faults wait.
  */
 static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
-			      bool to_vram, vsvm_chunk_fn fn)
+			      vsvm_chunk_fn fn)
 {
 	struct mm_struct *mm = vm->mm;
 	long moved = 0;
@@ -278,7 +278,8 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 		addr = max_t(u64, addr, vma->vm_start);
 		lo = max_t(u64, start, vma->vm_start);
 		hi = min_t(u64, end, vma->vm_end);
-		if (to_vram && !vsvm_vma_migratable(vma)) {
+		/* VRAM pages only ever live in migratable mappings */
+		if (!vsvm_vma_migratable(vma)) {
 			addr = hi;
 			continue;
 		}
@@ -307,8 +308,7 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
  */
 long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	return vsvm_migrate_walk(vm, start, end, true,
-				 vsvm_migrate_chunk_to_vram);
+	return vsvm_migrate_walk(vm, start, end, vsvm_migrate_chunk_to_vram);
 }
 
 /**
@@ -321,7 +321,7 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
  */
 long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	return vsvm_migrate_walk(vm, start, end, false,
+	return vsvm_migrate_walk(vm, start, end,
 				 vsvm_migrate_chunk_to_system);
 }
 
@@ -376,9 +376,12 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 		dst[i] = migrate_pfn(page_to_pfn(dpage));
 		if (src[i] & MIGRATE_PFN_WRITE)
 			dst[i] |= MIGRATE_PFN_WRITE;
-		moved++;
 	}
 	migrate_vma_pages(&mig);
+	/* count what really moved: a racing fault may hold a page */
+	for (i = 0; i < (end - start) >> PAGE_SHIFT; i++)
+		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
 	migrate_vma_finalize(&mig);
 
 	atomic64_inc(&vdev->stats[DRM_VSVM_STAT_CPU_FAULTS]);
@@ -416,9 +419,11 @@ void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 		lock_page(dpage);
 		vsvm_copy_from_vram(vdev, dpage, spage);
 		dst[i] = migrate_pfn(page_to_pfn(dpage));
-		moved++;
 	}
 	migrate_device_pages(src, dst, npages);
+	for (i = 0; i < npages; i++)
+		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
 	migrate_device_finalize(src, dst, npages);
 	atomic64_add(moved << PAGE_SHIFT,
 		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);

@@ -126,12 +126,15 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 		u64 s = max_t(u64, mrange->start, n->start);
 		u64 e = min_t(u64, mrange->end, n->end);
 
-		if (!n->unmap_end) {
-			n->unmap_start = s;
-			n->unmap_end = e;
+		unsigned int k = n->nr_unmapped;
+
+		if (k < VSVM_SVM_MAX_UNMAPPED) {
+			n->unmapped[k].start = s;
+			n->unmapped[k].end = e;
+			n->nr_unmapped++;
 		} else {
-			n->unmap_start = min(n->unmap_start, s);
-			n->unmap_end = max(n->unmap_end, e);
+			n->unmapped[k - 1].start = min(n->unmapped[k - 1].start, s);
+			n->unmapped[k - 1].end = max(n->unmapped[k - 1].end, e);
 		}
 	}
 
@@ -670,24 +673,28 @@ void vsvm_svm_gc(struct vsvm_vm *vm)
 	lockdep_assert_held(&vm->svm.lock);
 
 	xa_for_each(&vm->svm.notifiers, index, n) {
-		u64 start, end;
+		u64 start[VSVM_SVM_MAX_UNMAPPED], end[VSVM_SVM_MAX_UNMAPPED];
+		unsigned int k, nr;
 
 		down_write(&vm->svm.notifier_lock);
-		start = n->unmap_start;
-		end = n->unmap_end;
-		n->unmap_start = 0;
-		n->unmap_end = 0;
+		nr = n->nr_unmapped;
+		for (k = 0; k < nr; k++) {
+			start[k] = n->unmapped[k].start;
+			end[k] = n->unmapped[k].end;
+		}
+		n->nr_unmapped = 0;
 		up_write(&vm->svm.notifier_lock);
-		if (!end)
-			continue;
 
-		for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++) {
-			struct vsvm_svm_attr *tail, *unused = NULL;
+		for (k = 0; k < nr; k++) {
+			for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++) {
+				struct vsvm_svm_attr *tail, *unused = NULL;
 
-			tail = kzalloc(sizeof(*tail), GFP_KERNEL | __GFP_NOFAIL);
-			__vsvm_svm_attr_set(vm, i + 1, start, end, 0, &tail,
-					    &unused);
-			kfree(tail);
+				tail = kzalloc(sizeof(*tail),
+					       GFP_KERNEL | __GFP_NOFAIL);
+				__vsvm_svm_attr_set(vm, i + 1, start[k], end[k],
+						    0, &tail, &unused);
+				kfree(tail);
+			}
 		}
 	}
 }
@@ -721,6 +728,16 @@ int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 
 	mutex_lock(&vm->svm.lock);
 	vsvm_svm_gc(vm);
+	/* Notifiers over the range: munmap() there must drop attributes. */
+	if (value && mmget_not_zero(vm->mm)) {
+		u64 a;
+
+		for (a = ALIGN_DOWN(start, BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT));
+		     a < end; a += BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT))
+			if (IS_ERR(vsvm_svm_notifier_get(vm, a)))
+				break;
+		mmput(vm->mm);
+	}
 	__vsvm_svm_attr_set(vm, attr, start, end, value, &tail, &new);
 	vsvm_svm_zap(vm, start, end);
 	mutex_unlock(&vm->svm.lock);
@@ -772,6 +789,23 @@ out:
 	mutex_unlock(&vm->svm.lock);
 	mmput(vm->mm);
 	return ret;
+}
+
+/*
+ * Migrate the chunk around @addr to VRAM before mirroring: the range,
+ * bounded by the migration granularity attribute at @addr.
+ */
+static void vsvm_svm_fault_migrate(struct vsvm_vm *vm,
+				   struct vsvm_svm_range *range, u64 addr)
+{
+	u64 gran = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GRANULARITY, addr);
+	u64 start = vsvm_range_start(range), end = vsvm_range_end(range);
+
+	if (gran && gran < end - start) {
+		start = ALIGN_DOWN(addr, gran);
+		end = start + gran;
+	}
+	vsvm_migrate_to_vram(vm, start, end);
 }
 
 /**
@@ -852,8 +886,7 @@ again:
 	    ((!range->valid &&
 	      vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_PREFERRED_LOC, addr) ==
 	      DRM_VSVM_REGION_VRAM) || atomic_vram))
-		vsvm_migrate_to_vram(vm, vsvm_range_start(range),
-				     vsvm_range_end(range));
+		vsvm_svm_fault_migrate(vm, range, addr);
 
 	ret = vsvm_svm_range_populate(vm, range, write, vm->vdev, atomic_vram);
 	if (!ret && write && !range->writable)

@@ -15,6 +15,9 @@
 
 struct vsvm_vm;
 
+/* Unmapped spans a notifier remembers between two garbage collections. */
+#define VSVM_SVM_MAX_UNMAPPED	16
+
 /* One notifier covers an aligned 512 MiB of the address space. */
 #define VSVM_SVM_NOTIFIER_SHIFT	29
 
@@ -27,9 +30,9 @@ struct vsvm_vm;
  *	one is enough to walk it
  * @start: first address covered
  * @end: end address (exclusive)
- * @unmap_start: start of the span munmap()ed since the last garbage
- *	collection, protected by the notifier lock; @unmap_end is 0 if none
- * @unmap_end: end of that span (exclusive)
+ * @unmapped: spans munmap()ed since the last garbage collection, protected
+ *	by the notifier lock; when all are in use, the last one grows
+ * @nr_unmapped: entries used in @unmapped
  */
 struct vsvm_svm_notifier {
 	struct mmu_interval_notifier notifier;
@@ -37,8 +40,11 @@ struct vsvm_svm_notifier {
 	struct rb_root_cached ranges;
 	u64 start;
 	u64 end;
-	u64 unmap_start;
-	u64 unmap_end;
+	struct {
+		u64 start;
+		u64 end;
+	} unmapped[VSVM_SVM_MAX_UNMAPPED];
+	unsigned int nr_unmapped;
 };
 
 /**

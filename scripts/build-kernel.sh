@@ -60,7 +60,7 @@ bad=0
 while IFS= read -r line; do
 	case "$line" in CONFIG_*) ;; *) continue ;; esac
 	grep -qxF "$line" "$build/.config" || {
-		echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$build/.config" || echo unset)"
+		echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$build/.config" || echo unset)" >&2
 		bad=1
 	}
 done < "$VSVM_TOP/kernel/vsvm.config"
@@ -78,7 +78,7 @@ start=$(date +%s)
 ticker=$!
 trap 'kill $ticker 2>/dev/null || true' EXIT
 make -s -C "$src" O="$build" -j"$jobs" bzImage modules >"$build/build.log" 2>&1 ||
-	{ tail -40 "$build/build.log"; die "kernel build failed ($build/build.log)"; }
+	{ tail -40 "$build/build.log" >&2; die "kernel build failed ($build/build.log)"; }
 rm -rf "$build/modroot"
 make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
 	INSTALL_MOD_STRIP=1 modules_install >/dev/null

@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-build=$("$VSVM_TOP/scripts/build-kernel.sh" | tee /dev/stderr | tail -n 1)
+build=$("$VSVM_TOP/scripts/build-kernel.sh" | tail -n 1)
 key=${build##*/kbuild-}
 src=$VSVM_CACHE/src-$key
 kver=$(cat "$build/include/config/kernel.release")
@@ -21,8 +21,8 @@ stage "module: in-tree build with C=2 W=1"
 rsync -a --delete "$VSVM_TOP/drivers-gpu/" "$src/drivers/gpu/drm/vsvm/"
 log=$build/vsvm-intree.log
 make -C "$src" O="$build" C=2 W=1 drivers/gpu/drm/vsvm/ >"$log" 2>&1 ||
-	{ cat "$log"; die "in-tree build of vsvm failed"; }
-if grep -E 'warning|error|: note:' "$log"; then
+	{ cat "$log" >&2; die "in-tree build of vsvm failed"; }
+if grep -E 'warning|error|: note:' "$log" >&2; then
 	die "in-tree build of vsvm is not warning-free (C=2 W=1)"
 fi
 
@@ -31,8 +31,8 @@ oot=$build/vsvm-oot
 rsync -a --delete "$VSVM_TOP/drivers-gpu/" "$oot/"
 log=$build/vsvm-oot.log
 make -C "$src" O="$build" M="$oot" W=1 CONFIG_DRM_VSVM=m modules >"$log" 2>&1 ||
-	{ cat "$log"; die "out-of-tree build of vsvm failed"; }
-if grep -E 'warning|error' "$log"; then
+	{ cat "$log" >&2; die "out-of-tree build of vsvm failed"; }
+if grep -E 'warning|error' "$log" >&2; then
 	die "out-of-tree build of vsvm is not warning-free"
 fi
 mkdir -p "$build/modroot/lib/modules/$kver/extra"

@@ -8,11 +8,12 @@ VSVM_KSRC=$VSVM_CACHE/$VSVM_KVER_PKG
 VSVM_T0=${VSVM_T0:-$(date +%s)}
 export VSVM_T0
 
-# stage NAME: print a stage banner with the elapsed time of the whole run
+# stage NAME: print a stage banner with the elapsed time of the whole run.
+# Banners go to stderr: scripts print their result (a path) on stdout.
 stage() {
 	local now
 	now=$(date +%s)
-	printf '==> [%4ds] %s\n' $((now - VSVM_T0)) "$*"
+	printf '==> [%4ds] %s\n' $((now - VSVM_T0)) "$*" >&2
 }
 
 die() {

@@ -9,6 +9,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$VSVM_TOP"
 
+# VSVM_BUILD: the Meson build directory (default build/ in the checkout).
+bdir=${VSVM_BUILD:-$VSVM_TOP/build}
 stage "test: start"
 scripts/install-deps.sh
 build=$(scripts/build-module.sh | tail -n 1)
@@ -16,20 +18,20 @@ src=$VSVM_CACHE/src-${build##*/kbuild-}
 scripts/check-style.sh
 
 stage "userspace: meson build"
-if [ -f build/build.ninja ]; then
-	meson setup --reconfigure build >/dev/null
+if [ -f "$bdir/build.ninja" ]; then
+	meson setup --reconfigure "$bdir" >/dev/null
 else
-	meson setup build >/dev/null
+	meson setup "$bdir" >/dev/null
 fi
-meson compile -C build >/dev/null
+meson compile -C "$bdir" >/dev/null
 gcc -Wall -O2 -I "$src" -I "$src/tools/include" \
 	"$src/tools/testing/selftests/mm/hmm-tests.c" \
-	-lrt -lpthread -lm -o build/hmm-tests
+	-lrt -lpthread -lm -o "$bdir/hmm-tests"
 
 stage "userspace: host tests (meson test)"
-meson test -C build --print-errorlogs >/dev/null || true
-results=build/results.txt
-python3 - build/meson-logs/testlog.json >"$results" <<'PY'
+meson test -C "$bdir" --print-errorlogs >/dev/null || true
+results=$bdir/results.txt
+python3 - "$bdir/meson-logs/testlog.json" >"$results" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     t = json.loads(line)
@@ -39,12 +41,12 @@ PY
 
 stage "guest: hmm-tests and IGT"
 set +e
-scripts/run-guest.sh --out build/guest --pmem -- "$VSVM_TOP/scripts/guest-tests.sh" "$VSVM_TOP/build"
+scripts/run-guest.sh --out "$bdir/guest" --pmem -- "$VSVM_TOP/scripts/guest-tests.sh" "$bdir"
 grc=$?
 set -e
-cat build/guest/results.txt >>"$results" 2>/dev/null || true
-if [ -s build/guest/gate.txt ]; then
-	echo "FAIL guest/gate ($(cat build/guest/gate.txt))" >>"$results"
+cat "$bdir/guest/results.txt" >>"$results" 2>/dev/null || true
+if [ -s "$bdir/guest/gate.txt" ]; then
+	echo "FAIL guest/gate ($(cat "$bdir/guest/gate.txt"))" >>"$results"
 elif [ $grc -ne 0 ] && ! grep -q '^FAIL' "$results"; then
 	echo "FAIL guest/run (exit status $grc)" >>"$results"
 fi

@@ -244,8 +244,9 @@ struct drm_vsvm_vm_create {
  *
  * The VM's jobs are cancelled and the call does not wait for them: jobs
  * still queued signal -ESRCH (once the fences they wait for have
- * signalled), a job that is running stops at its next command or memory
- * access and signals -ECANCELED. Closing the file does the same for all its
+ * signalled), or -ECANCELED if the engine had already taken them; a job
+ * that is running stops at its next command or memory access and signals
+ * -ECANCELED. Closing the file does the same for all its
  * VMs.
  *
  * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
