@@ -139,8 +139,13 @@ fi
 # libdrm_vsvm (uninstalled; Mesa finds it through meson-uninstalled/)
 #
 stage "libdrm_vsvm"
+# The build belongs to one checkout: a clone elsewhere starts it afresh.
+if [ "$(cat "$DEP_BUILD/.vsvm-root" 2>/dev/null)" != "$ROOT" ]; then
+	rm -rf "$DEP_BUILD"
+fi
 if [ ! -e "$DEP_BUILD/build.ninja" ]; then
 	nice -n 19 meson setup "$DEP_BUILD" "$ROOT" >/dev/null
+	echo "$ROOT" > "$DEP_BUILD/.vsvm-root"
 fi
 nice -n 19 meson compile -C "$DEP_BUILD" -j "$JOBS" libdrm-ext/drm_vsvm >/dev/null
 DRM_VSVM_LIBDIR=$DEP_BUILD/libdrm-ext

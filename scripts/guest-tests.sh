@@ -86,6 +86,21 @@ for t in $(sed -n "/^TESTLIST$/,/^END TESTLIST$/{/TESTLIST/d;p}" "$bdir/igt-test
 	fi
 done
 
+section "opencl: clover on vsvm (Mesa with mesa-patches/)"
+if [ -r /var/cache/vsvm/mesa-current.env ]; then
+	timeout 900 "$VSVM_TOP/scripts/guest-opencl.sh" 2>&1 | tee "$VSVM_OUT/opencl.log"
+	status=${PIPESTATUS[0]}
+	sed -nE 's/^(PASS|FAIL): ([^(]*).*/\1 \2/p' "$VSVM_OUT/opencl.log" |
+	while read -r verdict what; do
+		echo "$verdict opencl/$(echo "$what" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//')"
+	done >>"$res"
+	if [ "$status" -ne 0 ] && ! grep -q '^FAIL opencl/' "$res"; then
+		echo "FAIL opencl/run (exit status $status)" >>"$res"
+	fi
+else
+	echo "FAIL opencl/no-mesa-build" >>"$res"
+fi
+
 [ -n "${VSVM_DAX_DIR:-}" ] && umount /tmp/dax
 echo 0 > /proc/sys/vm/nr_hugepages
 

@@ -28,6 +28,11 @@ gcc -Wall -O2 -I "$src" -I "$src/tools/include" \
 	"$src/tools/testing/selftests/mm/hmm-tests.c" \
 	-lrt -lpthread -lm -o "$bdir/hmm-tests"
 
+stage "mesa: clover + gallium/vsvm (mesa-patches/, cached by series hash)"
+rm -f "$VSVM_CACHE/mesa-current.env"
+mesa_ok=1
+scripts/build-mesa.sh >&2 || mesa_ok=0
+
 stage "userspace: host tests (meson test)"
 meson test -C "$bdir" --print-errorlogs >/dev/null || true
 results=$bdir/results.txt
@@ -38,6 +43,7 @@ for line in open(sys.argv[1]):
     r = {"OK": "PASS", "SKIP": "SKIP", "EXPECTEDFAIL": "XFAIL"}.get(t["result"], "FAIL")
     print(f"{r} host/{t['name']}")
 PY
+[ $mesa_ok -eq 1 ] || echo "FAIL mesa/build (scripts/build-mesa.sh)" >>"$results"
 
 stage "guest: hmm-tests and IGT"
 set +e
