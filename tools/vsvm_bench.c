@@ -12,7 +12,7 @@
  * against test_hmm's MIGRATE_TO_DEV / MIGRATE_TO_SYS and memcpy, and
  * eviction throughput when VRAM is overcommitted twice.
  *
- * usage: vsvm_bench [--max-mib N] [--reps N]
+ * usage: vsvm_bench [--max-mib N] [--reps N] [--migrate-only]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -310,11 +310,13 @@ static double prefetch_time(vsvm_device_handle dev, uint32_t vm, void *p,
 	return now_s() - t0;
 }
 
+/* @bounce: test_hmm copies the migrated data back there for checking */
 static double dmirror_migrate_time(int fd, void *p, size_t size,
-				   unsigned long req)
+				   unsigned long req, void *bounce)
 {
 	struct hmm_dmirror_cmd cmd = {
 		.addr = (uintptr_t)p,
+		.ptr = (uintptr_t)bounce,
 		.npages = size / PAGE,
 	};
 	double t0 = now_s();
@@ -348,13 +350,13 @@ static void bench_migrate(vsvm_device_handle dev, uint64_t mib)
 	fd = open("/dev/hmm_dmirror0", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		die("open /dev/hmm_dmirror0", errno);
-	dmirror_migrate_time(fd, p, size, HMM_DMIRROR_MIGRATE_TO_DEV);
-	dmirror_migrate_time(fd, p, size, HMM_DMIRROR_MIGRATE_TO_SYS);
+	dmirror_migrate_time(fd, p, size, HMM_DMIRROR_MIGRATE_TO_DEV, q);
+	dmirror_migrate_time(fd, p, size, HMM_DMIRROR_MIGRATE_TO_SYS, q);
 	for (r = 0; r < reps; r++) {
 		hto[r] = dmirror_migrate_time(fd, p, size,
-					      HMM_DMIRROR_MIGRATE_TO_DEV);
+					      HMM_DMIRROR_MIGRATE_TO_DEV, q);
 		hback[r] = dmirror_migrate_time(fd, p, size,
-						HMM_DMIRROR_MIGRATE_TO_SYS);
+						HMM_DMIRROR_MIGRATE_TO_SYS, q);
 	}
 	close(fd);
 
@@ -429,14 +431,19 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "max-mib", required_argument, NULL, 'm' },
 		{ "reps", required_argument, NULL, 'r' },
+		{ "migrate-only", no_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t max_mib = 256;
+	bool migrate_only = false;
 	vsvm_device_handle dev;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "m:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:r:M", opts, NULL)) != -1) {
 		switch (c) {
+		case 'M':
+			migrate_only = true;
+			break;
 		case 'm':
 			max_mib = strtoull(optarg, NULL, 0);
 			break;
@@ -456,10 +463,12 @@ int main(int argc, char **argv)
 	if (ret)
 		die("open vsvm", ret);
 
-	bench_first_touch(dev, max_mib, false);
-	bench_first_touch(dev, max_mib, true);
-	bench_fault_latency(dev);
-	bench_munmap(dev, max_mib < 256 ? max_mib : 256);
+	if (!migrate_only) {
+		bench_first_touch(dev, max_mib, false);
+		bench_first_touch(dev, max_mib, true);
+		bench_fault_latency(dev);
+		bench_munmap(dev, max_mib < 256 ? max_mib : 256);
+	}
 	{
 		struct drm_vsvm_query_device info;
 
