@@ -22,26 +22,7 @@
 
 #include "vsvm.h"
 
-static int failures;
-
-#define check_eq(expr, expected) do {					\
-	unsigned long long got_ = (unsigned long long)(expr);		\
-	unsigned long long want_ = (unsigned long long)(expected);	\
-	if (got_ != want_) {						\
-		fprintf(stderr, "%s:%d: %s = %#llx (%lld), expected %#llx (%lld)\n", \
-			__FILE__, __LINE__, #expr, got_, (long long)got_, \
-			want_, (long long)want_);			\
-		failures++;						\
-	}								\
-} while (0)
-
-#define check_bytes(p, q, size) do {					\
-	if (memcmp((p), (q), (size))) {					\
-		fprintf(stderr, "%s:%d: bytes of %s differ from %s\n",	\
-			__FILE__, __LINE__, #p, #q);			\
-		failures++;						\
-	}								\
-} while (0)
+#include "check.h"
 
 /* Distinct, recognisable values for every field. */
 #define ADDR	0x00007f1234567008ull

@@ -27,26 +27,7 @@
 
 #include "vsvm.h"
 
-static int failures;
-
-#define check_eq(expr, expected) do {					\
-	unsigned long long got_ = (unsigned long long)(expr);		\
-	unsigned long long want_ = (unsigned long long)(expected);	\
-	if (got_ != want_) {						\
-		fprintf(stderr, "%s:%d: %s = %#llx (%lld), expected %#llx (%lld)\n", \
-			__FILE__, __LINE__, #expr, got_, (long long)got_, \
-			want_, (long long)want_);			\
-		failures++;						\
-	}								\
-} while (0)
-
-#define check(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s is false\n",			\
-			__FILE__, __LINE__, #cond);			\
-		failures++;						\
-	}								\
-} while (0)
+#include "check.h"
 
 /*
  * The mock kernel.

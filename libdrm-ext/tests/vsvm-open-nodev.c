@@ -20,26 +20,7 @@
 
 #include "vsvm.h"
 
-static int failures;
-
-#define check_eq(expr, expected) do {					\
-	long got_ = (long)(expr);					\
-	long want_ = (long)(expected);					\
-	if (got_ != want_) {						\
-		fprintf(stderr, "%s:%d: %s = %ld (%s), expected %ld (%s)\n", \
-			__FILE__, __LINE__, #expr, got_,		\
-			strerror((int)-got_), want_, strerror((int)-want_)); \
-		failures++;						\
-	}								\
-} while (0)
-
-#define check(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s is false\n",			\
-			__FILE__, __LINE__, #cond);			\
-		failures++;						\
-	}								\
-} while (0)
+#include "check.h"
 
 static void test_search(void)
 {

@@ -26,17 +26,7 @@
 
 #include "vsvm.h"
 
-static int failures;
-
-#define check_eq(expr, expected) do {					\
-	long got_ = (long)(expr);					\
-	long want_ = (long)(expected);					\
-	if (got_ != want_) {						\
-		fprintf(stderr, "%s:%d: %s = %ld, expected %ld\n",	\
-			__FILE__, __LINE__, #expr, got_, want_);	\
-		failures++;						\
-	}								\
-} while (0)
+#include "check.h"
 
 /* The mock kernel. */
 static const char *mock_driver = "vsvm";
