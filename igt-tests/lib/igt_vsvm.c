@@ -227,6 +227,25 @@ uint32_t vsvm_num_engines(int fd)
 }
 
 /**
+ * vsvm_uapi_at_least:
+ * @fd: a vsvm DRM file descriptor
+ * @major: a VSVM_UAPI_MAJOR
+ * @minor: a VSVM_UAPI_MINOR
+ *
+ * Returns: whether the running driver implements uapi @major.@minor or a
+ * later one, so that a test of a newer feature can skip on older kernels.
+ */
+bool vsvm_uapi_at_least(int fd, unsigned int major, unsigned int minor)
+{
+	struct drm_vsvm_query_device dev;
+
+	vsvm_query_device(fd, &dev);
+
+	return dev.uapi_major > major ||
+	       (dev.uapi_major == major && dev.uapi_minor >= minor);
+}
+
+/**
  * vsvm_job_timeout_ms:
  *
  * Returns: the job timeout of the loaded vsvm module in milliseconds (its
@@ -427,6 +446,11 @@ const char *vsvm_stat_name(unsigned int idx)
 		[DRM_VSVM_STAT_CPU_FAULTS] = "cpu-faults",
 		[DRM_VSVM_STAT_EVICTIONS] = "evictions",
 		[DRM_VSVM_STAT_VRAM_PAGES] = "vram-pages",
+#endif
+#ifdef DRM_VSVM_STAT_EXCLUSIVE_GRANTS
+		[DRM_VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive-grants",
+		[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive-revokes",
+		[DRM_VSVM_STAT_COPY_BATCHES] = "copy-batches",
 #endif
 	};
 

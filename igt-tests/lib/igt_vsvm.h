@@ -31,6 +31,7 @@ int drm_open_vsvm_render(void);
 int __vsvm_query(int fd, struct drm_vsvm_query *q);
 void vsvm_query_device(int fd, struct drm_vsvm_query_device *out);
 uint32_t vsvm_num_engines(int fd);
+bool vsvm_uapi_at_least(int fd, unsigned int major, unsigned int minor);
 unsigned int vsvm_job_timeout_ms(void);
 
 int __vsvm_vm_create(int fd, struct drm_vsvm_vm_create *create);

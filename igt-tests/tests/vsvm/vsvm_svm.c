@@ -28,7 +28,6 @@
  * already present.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -47,6 +46,7 @@
 #include "igt_syncobj.h"
 #include "igt_thread.h"
 #include "igt_vsvm.h"
+#include "igt_vsvm_mem.h"
 #include "vsvm_drm.h"
 
 IGT_TEST_DESCRIPTION("Check vsvm's shared virtual memory: GPU access to "
@@ -589,56 +589,17 @@ static void test_mmap_anon_shared(int fd)
 	svm_fini(&s);
 }
 
-static bool thp_enabled(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-
-	return strstr(buf, "[always]") || strstr(buf, "[madvise]");
-}
-
-/* kB of THP backing the VMA that starts at @p, from /proc/self/smaps. */
-static unsigned long anon_huge_kb(const void *p)
-{
-	unsigned long start, kb = 0;
-	bool in = false;
-	char line[256];
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f)) {
-		/* VMA lines start with a lower-case hex address. */
-		if (isxdigit((unsigned char)line[0]) &&
-		    !isupper((unsigned char)line[0]) &&
-		    sscanf(line, "%lx-", &start) == 1) {
-			in = start == (uintptr_t)p;
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-
-	return kb;
-}
-
 /* A 2 MiB-aligned THP, touched by the CPU: one 2 MiB GPU entry. */
 static void map_thp(struct region *r, size_t size)
 {
-	igt_require_f(thp_enabled(), "transparent hugepages are disabled\n");
+	igt_require_f(vsvm_thp_enabled(), "transparent hugepages are disabled\n");
 	map_region(r, size, SZ_2M, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert_eq(madvise(r->ptr, size, MADV_HUGEPAGE), 0);
 	memset(r->ptr, 0x11, size);
-	igt_require_f(anon_huge_kb(r->ptr) >= size >> 10,
+	igt_require_f(vsvm_anon_huge_kb(r->ptr) >= size >> 10,
 		      "no THP for the region (%lu kB)\n",
-		      anon_huge_kb(r->ptr));
+		      vsvm_anon_huge_kb(r->ptr));
 }
 
 static void test_thp(int fd)
@@ -684,7 +645,7 @@ static void test_thp_gpu_first(int fd)
 	struct region r;
 	struct svm s;
 
-	igt_require_f(thp_enabled(), "transparent hugepages are disabled\n");
+	igt_require_f(vsvm_thp_enabled(), "transparent hugepages are disabled\n");
 	svm_init(&s, fd);
 	map_region(&r, 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

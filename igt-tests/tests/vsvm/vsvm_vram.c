@@ -42,8 +42,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +54,7 @@
 #include "igt.h"
 #include "igt_syncobj.h"
 #include "igt_vsvm.h"
+#include "igt_vsvm_mem.h"
 #include "igt_vsvm_vram.h"
 #include "vsvm_drm.h"
 
@@ -77,8 +76,6 @@ IGT_TEST_DESCRIPTION("Check vsvm's VRAM: prefetch to and from VRAM, "
 #define SZ_2M		(2ul << 20)
 #define SZ_512M		(512ul << 20)
 
-#define CMDBUF_SIZE	(64ul << 10)
-
 /* Far beyond the user address space, with 4- or 5-level page tables. */
 #define KERNEL_ADDRESS	0xffff800000000000ull
 #define BEYOND_USER	(1ull << 57)
@@ -99,265 +96,7 @@ static uint64_t addr(const void *p)
 	return to_user_pointer(p);
 }
 
-/*
- * Memory layout helpers.
- *
- * A region is a mapping that is a VMA of its own: @size bytes at @ptr,
- * aligned as asked, with PROT_NONE guards on both sides, all inside
- * [@base, @base + @len).
- */
-struct region {
-	void *base;
-	size_t len;
-	uint8_t *ptr;
-	size_t size;
-};
-
-static void *__map_region(struct region *r, size_t size, size_t align,
-			  int prot, int flags, int fd, off_t offset)
-{
-	uintptr_t start;
-	void *p;
-
-	if (align < (size_t)page_size)
-		align = page_size;
-	r->len = size + align + 2 * page_size;
-	r->base = mmap(NULL, r->len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	igt_assert(r->base != MAP_FAILED);
-	start = ALIGN((uintptr_t)r->base + page_size, align);
-	r->ptr = (uint8_t *)start;
-	r->size = size;
-
-	p = mmap(r->ptr, size, prot, flags | MAP_FIXED, fd, offset);
-	if (p == MAP_FAILED) {
-		int err = errno;
-
-		munmap(r->base, r->len);
-		r->base = NULL;
-		errno = err;
-		return MAP_FAILED;
-	}
-	igt_assert(p == r->ptr);
-
-	return p;
-}
-
-static void map_region(struct region *r, size_t size, size_t align, int prot,
-		       int flags, int fd, off_t offset)
-{
-	igt_assert_f(__map_region(r, size, align, prot, flags, fd, offset) !=
-		     MAP_FAILED, "mmap of %zu bytes: %s\n", size,
-		     strerror(errno));
-}
-
-/* Anonymous private memory, not touched yet. */
-static void map_anon(struct region *r, size_t size, size_t align)
-{
-	map_region(r, size, align, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-}
-
-static void unmap_region(struct region *r)
-{
-	if (r->base)
-		munmap(r->base, r->len);
-	r->base = NULL;
-}
-
-/*
- * The pattern: word i (8 bytes) of a buffer written with @seed holds
- * pattern_word(@seed, i). Offsets are relative to the buffer, so a copy
- * of the pattern can be generated anywhere.
- */
-static uint64_t pattern_word(uint64_t seed, uint64_t i)
-{
-	uint64_t x = (seed << 40) ^ i ^ 0x9e3779b97f4a7c15ull;
-
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 29;
-
-	return x;
-}
-
-/* Writes the pattern of words [first, first + size / 8) to @p. */
-static void fill_pattern_at(void *p, size_t size, uint64_t seed,
-			    uint64_t first)
-{
-	uint64_t *w = p;
-
-	for (size_t i = 0; i < size / 8; i++)
-		w[i] = pattern_word(seed, first + i);
-}
-
-static void fill_pattern(void *p, size_t size, uint64_t seed)
-{
-	fill_pattern_at(p, size, seed, 0);
-}
-
-/*
- * Index of the first word of [p, p + size) that differs from the pattern
- * (words [first, ...)), or -1.
- */
-static int64_t pattern_mismatch(const void *p, size_t size, uint64_t seed,
-				uint64_t first)
-{
-	const uint64_t *w = p;
-
-	for (size_t i = 0; i < size / 8; i++)
-		if (w[i] != pattern_word(seed, first + i))
-			return i;
-
-	return -1;
-}
-
-static void __check_pattern(const void *p, size_t size, uint64_t seed,
-			    uint64_t first, const char *what)
-{
-	int64_t i = pattern_mismatch(p, size, seed, first);
-
-	igt_assert_f(i < 0,
-		     "%s: word %" PRId64 " (at %p) is %#" PRIx64
-		     ", expected %#" PRIx64 "\n", what, i,
-		     (const uint64_t *)p + i, ((const uint64_t *)p)[i],
-		     pattern_word(seed, first + i));
-}
-
-static void check_pattern(const void *p, size_t size, uint64_t seed,
-			  const char *what)
-{
-	__check_pattern(p, size, seed, 0, what);
-}
-
-/* CRC-32 of the pattern, computed in a buffer of its own. */
-static uint32_t pattern_crc(size_t size, uint64_t seed, uint64_t first)
-{
-	size_t chunk = SZ_1M;
-	uint8_t *buf = malloc(chunk);
-	uint32_t crc = 0;
-
-	igt_assert(buf);
-	for (size_t off = 0; off < size; off += chunk) {
-		size_t n = size - off < chunk ? size - off : chunk;
-
-		fill_pattern_at(buf, n, seed, first + off / 8);
-		crc = vsvm_crc32(crc, buf, n);
-	}
-	free(buf);
-
-	return crc;
-}
-
-/* CRC-32 of @size bytes all made of the 32-bit word @word. */
-static uint32_t words_crc(size_t size, uint32_t word)
-{
-	uint32_t *buf = malloc(size);
-	uint32_t crc;
-
-	igt_assert(buf);
-	for (size_t i = 0; i < size / 4; i++)
-		buf[i] = word;
-	crc = vsvm_crc32(0, buf, size);
-	free(buf);
-
-	return crc;
-}
-
-static void check_words(const void *p, size_t size, uint32_t word,
-			const char *what)
-{
-	const uint32_t *w = p;
-
-	for (size_t i = 0; i < size / 4; i++)
-		igt_assert_f(w[i] == word,
-			     "%s: word %zu (at %p) is %#x, expected %#x\n",
-			     what, i, &w[i], w[i], word);
-}
-
-/* Reads one byte of every page, to fault it in (and back from VRAM). */
-static void touch_read(const void *p, size_t size)
-{
-	const volatile uint8_t *b = p;
-
-	for (size_t off = 0; off < size; off += page_size)
-		(void)b[off];
-}
-
-/*
- * A VM of the test process with a command buffer and a page of results,
- * each a VMA of its own, mirrored up front.
- */
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t engines;
-	uint32_t engine;
-	struct vsvm_cmdbuf *cb;
-	struct region res;
-	volatile uint32_t *results;
-};
-
-static int ctx_run(struct ctx *c)
-{
-	int status;
-
-	status = vsvm_exec_wait(c->fd, c->vm, c->engine, c->cb);
-	vsvm_cmdbuf_reset(c->cb);
-	c->engine = (c->engine + 1) % c->engines;
-
-	return status;
-}
-
-static void ctx_init(struct ctx *c, int fd)
-{
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
-	c->vm = vsvm_vm_create(fd);
-	c->engines = vsvm_num_engines(fd);
-	c->cb = vsvm_cmdbuf_create(CMDBUF_SIZE);
-	map_anon(&c->res, page_size, 0);
-	c->results = (volatile uint32_t *)c->res.ptr;
-
-	vsvm_emit_write32(c->cb, addr((void *)c->results), 0);
-	igt_assert_eq(ctx_run(c), 1);
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	vsvm_vm_destroy(c->fd, c->vm);
-	vsvm_cmdbuf_destroy(c->cb);
-	unmap_region(&c->res);
-}
-
-/* GPU operations: one job each, asserted to succeed. */
-
-static uint32_t gpu_crc(struct ctx *c, const void *p, size_t size)
-{
-	c->results[0] = 0;
-	vsvm_emit_checksum(c->cb, addr(p), size, addr((void *)c->results));
-	igt_assert_eq(ctx_run(c), 1);
-
-	return c->results[0];
-}
-
-static void gpu_fill(struct ctx *c, void *p, size_t size, uint32_t word)
-{
-	vsvm_emit_fill(c->cb, addr(p), size, word);
-	igt_assert_eq(ctx_run(c), 1);
-}
-
-static void assert_gpu_crc(struct ctx *c, const void *p, size_t size,
-			   uint32_t expected, const char *what)
-{
-	uint32_t crc = gpu_crc(c, p, size);
-
-	igt_assert_f(crc == expected,
-		     "%s: GPU checksum of %zu bytes at %p is %#x, expected %#x\n",
-		     what, size, p, crc, expected);
-}
-
-static void stats_vm(struct ctx *c, uint64_t st[DRM_VSVM_STAT_COUNT])
+static void stats_vm(struct vsvm_ctx *c, uint64_t st[DRM_VSVM_STAT_COUNT])
 {
 	vsvm_stats(c->fd, c->vm, st);
 }
@@ -369,20 +108,20 @@ static void stats_dev(int fd, uint64_t st[DRM_VSVM_STAT_COUNT])
 
 #define DELTA(a, b, idx) ((b)[DRM_VSVM_STAT_##idx] - (a)[DRM_VSVM_STAT_##idx])
 
-static void assert_residency(struct ctx *c, const void *p, size_t size,
+static void assert_residency(struct vsvm_ctx *c, const void *p, size_t size,
 			     uint8_t residency)
 {
 	vsvm_assert_residency(c->fd, c->vm, p, NPAGES(size), residency);
 }
 
-static uint64_t count_residency(struct ctx *c, const void *p, size_t size,
+static uint64_t count_residency(struct vsvm_ctx *c, const void *p, size_t size,
 				uint8_t residency)
 {
 	return vsvm_residency_count(c->fd, c->vm, addr(p), NPAGES(size),
 				    residency);
 }
 
-static uint64_t prefetch(struct ctx *c, const void *p, size_t size,
+static uint64_t prefetch(struct vsvm_ctx *c, const void *p, size_t size,
 			 uint32_t region)
 {
 	return vsvm_prefetch(c->fd, c->vm, addr(p), size, region);
@@ -636,18 +375,18 @@ static const struct bad_input bad_attr_query[] = {
 
 /* What the negative tests work on: a VM and 64 KiB of anonymous memory. */
 struct neg {
-	struct ctx c;
-	struct region mem;
-	struct region ro;
+	struct vsvm_ctx c;
+	struct vsvm_region mem;
+	struct vsvm_region ro;
 	uint8_t data[16];
 };
 
 static void neg_init(struct neg *n, int fd)
 {
-	ctx_init(&n->c, fd);
-	map_anon(&n->mem, SZ_64K, SZ_64K);
+	vsvm_ctx_init(&n->c, fd);
+	vsvm_map_anon(&n->mem, SZ_64K, SZ_64K);
 	memset(n->mem.ptr, 1, SZ_64K);
-	map_anon(&n->ro, page_size, 0);
+	vsvm_map_anon(&n->ro, page_size, 0);
 	memset(n->ro.ptr, 0x5a, page_size);
 	igt_assert_eq(mprotect(n->ro.ptr, page_size, PROT_READ), 0);
 	ro_page = n->ro.ptr;
@@ -655,9 +394,9 @@ static void neg_init(struct neg *n, int fd)
 
 static void neg_fini(struct neg *n)
 {
-	unmap_region(&n->mem);
-	unmap_region(&n->ro);
-	ctx_fini(&n->c);
+	vsvm_unmap_region(&n->mem);
+	vsvm_unmap_region(&n->ro);
+	vsvm_ctx_fini(&n->c);
 	ro_page = NULL;
 }
 
@@ -793,7 +532,7 @@ static void test_other_process(int fd, bool residency)
 			.npages = 16,
 			.data = addr(n.data),
 		};
-		struct region own;
+		struct vsvm_region own;
 		uint32_t vm;
 
 		if (residency) {
@@ -806,7 +545,7 @@ static void test_other_process(int fd, bool residency)
 		}
 
 		/* A VM of its own works, on memory of its own. */
-		map_anon(&own, SZ_64K, 0);
+		vsvm_map_anon(&own, SZ_64K, 0);
 		memset(own.ptr, 2, SZ_64K);
 		vm = vsvm_vm_create(fd);
 		r.vm_id = vm;
@@ -844,12 +583,12 @@ static void test_residency_max(int fd)
 {
 	const uint64_t npages = VSVM_RESIDENCY_MAX_PAGES;
 	struct drm_vsvm_residency r;
-	struct ctx c;
-	struct region m;
+	struct vsvm_ctx c;
+	struct vsvm_region m;
 	uint8_t *out;
 
-	ctx_init(&c, fd);
-	map_region(&m, npages * SZ_4K, 0, PROT_NONE,
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_region(&m, npages * SZ_4K, 0, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	igt_assert(mmap(m.ptr, 32 * page_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
@@ -880,8 +619,8 @@ static void test_residency_max(int fd)
 			     vsvm_residency_name(want));
 	}
 	free(out);
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /* Device query. */
@@ -898,21 +637,21 @@ static void test_query(int fd)
 	igt_assert(dev.features & DRM_VSVM_FEATURE_SVM);
 
 	if (!(dev.features & DRM_VSVM_FEATURE_VRAM)) {
-		struct ctx c;
-		struct region m;
+		struct vsvm_ctx c;
+		struct vsvm_region m;
 		struct drm_vsvm_prefetch p = {
 			.region = DRM_VSVM_REGION_VRAM,
 			.length = SZ_64K,
 		};
 
 		/* No device-private memory: PREFETCH says so. */
-		ctx_init(&c, fd);
-		map_anon(&m, SZ_64K, 0);
+		vsvm_ctx_init(&c, fd);
+		vsvm_map_anon(&m, SZ_64K, 0);
 		p.vm_id = c.vm;
 		p.start = addr(m.ptr);
 		igt_assert_eq(__vsvm_prefetch(fd, &p), -ENODEV);
-		unmap_region(&m);
-		ctx_fini(&c);
+		vsvm_unmap_region(&m);
+		vsvm_ctx_fini(&c);
 		igt_skip("no VRAM: the kernel has no device-private memory\n");
 	}
 
@@ -933,14 +672,14 @@ static void test_migrate(int fd)
 	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
 	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
 	uint64_t base;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint32_t crc;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 1);
-	crc = pattern_crc(size, 1, 0);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 1);
+	crc = vsvm_pattern_crc(size, 1, 0);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
 	base = vsvm_vram_pages_settle(fd);
@@ -958,7 +697,7 @@ static void test_migrate(int fd)
 	igt_assert_eq_u64(d1[DRM_VSVM_STAT_VRAM_PAGES], base + NPAGES(size));
 
 	/* The GPU reads the pages where they are. */
-	assert_gpu_crc(&c, m.ptr, size, crc, "in VRAM");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "in VRAM");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
 
 	/*
@@ -966,7 +705,7 @@ static void test_migrate(int fd)
 	 * that 64 KiB back, and nothing else does.
 	 */
 	stats_dev(fd, d0);
-	check_pattern(m.ptr, size, 1, "CPU read of VRAM");
+	vsvm_check_pattern(m.ptr, size, 1, "CPU read of VRAM");
 	stats_dev(fd, d1);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	igt_assert_eq_u64(DELTA(d0, d1, BYTES_TO_SYSTEM), size);
@@ -974,9 +713,9 @@ static void test_migrate(int fd)
 			  DIV_ROUND_UP(size, SZ_64K));
 	wait_vram_pages(fd, base, "after the CPU faulted everything back");
 
-	assert_gpu_crc(&c, m.ptr, size, crc, "back in system memory");
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "back in system memory");
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /* Never-touched anonymous memory: prefetch populates it in VRAM. */
@@ -984,11 +723,11 @@ static void test_migrate_untouched(int fd)
 {
 	const size_t size = SZ_2M + 4 * SZ_64K;
 	uint64_t base;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_NONE);
 	base = vsvm_vram_pages_settle(fd);
 
@@ -997,13 +736,13 @@ static void test_migrate_untouched(int fd)
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size));
-	assert_gpu_crc(&c, m.ptr, size, words_crc(size, 0), "zeros in VRAM");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_words_crc(size, 0), "zeros in VRAM");
 
-	check_words(m.ptr, size, 0, "zeros back from VRAM");
+	vsvm_check_words(m.ptr, size, 0, "zeros back from VRAM");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
-	unmap_region(&m);
+	vsvm_unmap_region(&m);
 	wait_vram_pages(fd, base, "after munmap");
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 }
 
 static void test_migrate_back(int fd)
@@ -1013,14 +752,14 @@ static void test_migrate_back(int fd)
 	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
 	const size_t mid = SZ_1M, mid_len = SZ_64K + 2 * SZ_4K;
 	uint64_t base;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint32_t crc;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 2);
-	crc = pattern_crc(size, 2, 0);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 2);
+	crc = vsvm_pattern_crc(size, 2, 0);
 	base = vsvm_vram_pages_settle(fd);
 
 	/* Already in system memory: nothing moves. */
@@ -1054,12 +793,61 @@ static void test_migrate_back(int fd)
 			  0);
 	wait_vram_pages(fd, base, "after prefetch to system memory");
 
-	assert_gpu_crc(&c, m.ptr, size, crc, "after the round trip");
-	check_pattern(m.ptr, size, 2, "CPU read after the round trip");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "after the round trip");
+	vsvm_check_pattern(m.ptr, size, 2, "CPU read after the round trip");
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_CPU_FAULTS),
 			  d1[DRM_VSVM_STAT_CPU_FAULTS]);
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
+}
+
+/*
+ * Migrations copy through the device's copy engine, in batches of up to 2
+ * MiB: moving N * 2 MiB of touched memory runs at least N batches
+ * (COPY_BATCHES, device-wide) to VRAM and N more back, and every byte
+ * arrives both ways.
+ */
+static void test_copy_engine_batches(int fd)
+{
+	const int n = 4;
+	const size_t size = n * SZ_2M;
+	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t d2[DRM_VSVM_STAT_COUNT];
+	struct vsvm_region m;
+	struct vsvm_ctx c;
+
+	igt_require_f(vsvm_uapi_at_least(fd, 0, 4),
+		      "uapi before 0.4 counts no copy batches\n");
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 96);
+
+	stats_dev(fd, d0);
+	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
+			  NPAGES(size));
+	stats_dev(fd, d1);
+	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
+	igt_info("%" PRIu64 " copy batches to VRAM for %d x 2 MiB\n",
+		 DELTA(d0, d1, COPY_BATCHES), n);
+	igt_assert_lte_u64(n, DELTA(d0, d1, COPY_BATCHES));
+	igt_assert_eq_u64(DELTA(d0, d1, BYTES_TO_VRAM), size);
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 96, 0),
+			    "copied to VRAM");
+
+	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_SYSTEM),
+			  NPAGES(size));
+	stats_dev(fd, d2);
+	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
+	igt_info("%" PRIu64 " copy batches back\n",
+		 DELTA(d1, d2, COPY_BATCHES));
+	igt_assert_lte_u64(n, DELTA(d1, d2, COPY_BATCHES));
+	igt_assert_eq_u64(DELTA(d1, d2, BYTES_TO_SYSTEM), size);
+	/* The data came back with the prefetch, not with CPU faults. */
+	vsvm_check_pattern(m.ptr, size, 96, "copied back to system memory");
+	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_CPU_FAULTS),
+			  d1[DRM_VSVM_STAT_CPU_FAULTS]);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /* Many round trips; the CPU writes new data while the pages are in VRAM. */
@@ -1067,28 +855,28 @@ static void test_migrate_multiple(int fd)
 {
 	const size_t size = SZ_1M + 8 * SZ_4K;
 	const int rounds = 16;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_64K);
-	fill_pattern(m.ptr, size, 100);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_64K);
+	vsvm_fill_pattern(m.ptr, size, 100);
 	for (int r = 0; r < rounds; r++) {
 		igt_assert_eq_u64(prefetch(&c, m.ptr, size,
 					   DRM_VSVM_REGION_VRAM),
 				  NPAGES(size));
 		assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-		assert_gpu_crc(&c, m.ptr, size, pattern_crc(size, 100 + r, 0),
+		vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 100 + r, 0),
 			       "in VRAM");
 		/* CPU writes fault the pages back first. */
-		fill_pattern(m.ptr, size, 101 + r);
+		vsvm_fill_pattern(m.ptr, size, 101 + r);
 		assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
-		assert_gpu_crc(&c, m.ptr, size, pattern_crc(size, 101 + r, 0),
+		vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 101 + r, 0),
 			       "written by the CPU");
 	}
-	check_pattern(m.ptr, size, 100 + rounds, "after the rounds");
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_check_pattern(m.ptr, size, 100 + rounds, "after the rounds");
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1101,25 +889,25 @@ static void test_gpu_access_vram(int fd)
 	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
 	const uint32_t word = 0x5a5aa5a5;
 	uint8_t *expect;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint64_t *w;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 3);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 3);
 	expect = malloc(size);
 	igt_assert(expect);
-	fill_pattern(expect, size, 3);
+	vsvm_fill_pattern(expect, size, 3);
 
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
 	stats_dev(fd, d0);
 
-	assert_gpu_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size), "read");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size), "read");
 
 	/* A fill across the 2 MiB boundary. */
-	gpu_fill(&c, m.ptr + SZ_2M - SZ_64K - 12, SZ_64K + 4 * SZ_4K, word);
+	vsvm_ctx_fill(&c, m.ptr + SZ_2M - SZ_64K - 12, SZ_64K + 4 * SZ_4K, word);
 	for (size_t i = 0; i < (SZ_64K + 4 * SZ_4K) / 4; i++)
 		memcpy(expect + SZ_2M - SZ_64K - 12 + 4 * i, &word, 4);
 
@@ -1140,9 +928,9 @@ static void test_gpu_access_vram(int fd)
 		w = (uint64_t *)(expect + off);
 		*w += 1000 + i;
 	}
-	igt_assert_eq(ctx_run(&c), 1);
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 
-	assert_gpu_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
 		       "after GPU writes");
 	stats_dev(fd, d1);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
@@ -1158,74 +946,29 @@ static void test_gpu_access_vram(int fd)
 			     *(uint64_t *)(expect + off));
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	free(expect);
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
  * Many threads read the same VRAM pages at once, each in its own order:
  * every thread reads the right data and none hangs.
  */
-struct reader {
-	pthread_t thread;
-	pthread_barrier_t *barrier;
-	const uint64_t *words;
-	size_t nwords;
-	uint64_t seed;
-	int order;
-	int64_t bad;		/* first wrong word, or -1 */
-	uint64_t got;
-};
-
-static void *reader_thread(void *arg)
-{
-	struct reader *r = arg;
-	size_t n = r->nwords;
-
-	r->bad = -1;
-	pthread_barrier_wait(r->barrier);
-	for (size_t k = 0; k < n; k++) {
-		size_t i;
-		uint64_t v;
-
-		switch (r->order % 4) {
-		case 0:	/* forwards */
-			i = k;
-			break;
-		case 1:	/* backwards */
-			i = n - 1 - k;
-			break;
-		case 2:	/* one word per page, then the next word */
-			i = (k % (n / 512)) * 512 + k / (n / 512);
-			break;
-		default: /* from the middle, wrapping */
-			i = (k + n / 2 + r->order * 509) % n;
-			break;
-		}
-		v = READ_ONCE(r->words[i]);
-		if (v != pattern_word(r->seed, i) && r->bad < 0) {
-			r->bad = i;
-			r->got = v;
-		}
-	}
-
-	return NULL;
-}
-
 static void test_migrate_fault(int fd)
 {
 	const size_t size = SZ_1M;
 	const int nthreads = 8, rounds = 10;
 	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
-	struct reader r[8];
-	pthread_barrier_t barrier;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
+	uint64_t *expect;
 
-	igt_assert_eq(size / 8 % 512, 0);
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_64K);
-	fill_pattern(m.ptr, size, 4);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_64K);
+	vsvm_fill_pattern(m.ptr, size, 4);
+	expect = malloc(size);
+	igt_assert(expect);
+	vsvm_fill_pattern(expect, size, 4);
 	stats_dev(fd, d0);
 
 	igt_set_timeout(120, "CPU faults on VRAM pages");
@@ -1234,29 +977,8 @@ static void test_migrate_fault(int fd)
 					   DRM_VSVM_REGION_VRAM),
 				  NPAGES(size));
 		assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-
-		pthread_barrier_init(&barrier, NULL, nthreads);
-		for (int i = 0; i < nthreads; i++) {
-			r[i] = (struct reader){
-				.barrier = &barrier,
-				.words = (const uint64_t *)m.ptr,
-				.nwords = size / 8,
-				.seed = 4,
-				.order = i + round,
-			};
-			igt_assert_eq(pthread_create(&r[i].thread, NULL,
-						     reader_thread, &r[i]), 0);
-		}
-		for (int i = 0; i < nthreads; i++)
-			pthread_join(r[i].thread, NULL);
-		pthread_barrier_destroy(&barrier);
-
-		for (int i = 0; i < nthreads; i++)
-			igt_assert_f(r[i].bad < 0,
-				     "round %d, thread %d: word %" PRId64
-				     " is %#" PRIx64 ", expected %#" PRIx64 "\n",
-				     round, i, r[i].bad, r[i].got,
-				     pattern_word(4, r[i].bad));
+		igt_debug("round %d\n", round);
+		vsvm_parallel_read(m.ptr, expect, size, nthreads, round);
 		assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	}
 	igt_reset_timeout();
@@ -1266,9 +988,10 @@ static void test_migrate_fault(int fd)
 	/* At least one fault per 64 KiB and round. */
 	igt_assert_lte_u64(rounds * size / SZ_64K, DELTA(d0, d1, CPU_FAULTS));
 	igt_assert_eq_u64(DELTA(d0, d1, BYTES_TO_SYSTEM), rounds * size);
-	check_pattern(m.ptr, size, 4, "after the rounds");
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_check_pattern(m.ptr, size, 4, "after the rounds");
+	free(expect);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1279,14 +1002,14 @@ static void test_migrate_release(int fd)
 {
 	const size_t size = 4 * SZ_2M;
 	uint64_t base;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
+	vsvm_ctx_init(&c, fd);
 	base = vsvm_vram_pages_settle(fd);
 
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 5);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 5);
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
@@ -1301,20 +1024,20 @@ static void test_migrate_release(int fd)
 	assert_residency(&c, m.ptr + 2 * SZ_2M, 2 * SZ_2M,
 			 DRM_VSVM_RESIDENCY_VRAM);
 	/* The rest, with one 4 KiB page of it faulted back first. */
-	__check_pattern(m.ptr + 3 * SZ_2M + SZ_64K, 8, 5,
+	__vsvm_check_pattern(m.ptr + 3 * SZ_2M + SZ_64K, 8, 5,
 			(3 * SZ_2M + SZ_64K) / 8, "one word");
-	unmap_region(&m);
+	vsvm_unmap_region(&m);
 	wait_vram_pages(fd, base, "after munmap");
 
 	/* A process exits with memory in VRAM. */
 	igt_fork(child, 2) {
 		int cfd = drm_open_vsvm_render();
-		struct ctx cc;
-		struct region cm;
+		struct vsvm_ctx cc;
+		struct vsvm_region cm;
 
-		ctx_init(&cc, cfd);
-		map_anon(&cm, size, SZ_2M);
-		fill_pattern(cm.ptr, size, 6 + child);
+		vsvm_ctx_init(&cc, cfd);
+		vsvm_map_anon(&cm, size, SZ_2M);
+		vsvm_fill_pattern(cm.ptr, size, 6 + child);
 		igt_assert_eq_u64(prefetch(&cc, cm.ptr, size,
 					   DRM_VSVM_REGION_VRAM),
 				  NPAGES(size));
@@ -1322,7 +1045,7 @@ static void test_migrate_release(int fd)
 	}
 	igt_waitchildren();
 	wait_vram_pages(fd, base, "after the children exited");
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1334,77 +1057,46 @@ static void test_migrate_vm_destroy(int fd)
 {
 	const size_t size = SZ_2M + SZ_64K;
 	uint64_t base;
-	struct region m;
-	struct ctx c, other;
+	struct vsvm_region m;
+	struct vsvm_ctx c, other;
 
 	base = vsvm_vram_pages_settle(fd);
-	ctx_init(&other, drm_open_vsvm_render());
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 7);
+	vsvm_ctx_init(&other, drm_open_vsvm_render());
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 7);
 	igt_assert_eq_u64(prefetch(&other, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
-	ctx_fini(&other);
+	vsvm_ctx_fini(&other);
 	close(other.fd);
 
-	ctx_init(&c, fd);
+	vsvm_ctx_init(&c, fd);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size));
-	assert_gpu_crc(&c, m.ptr, size, pattern_crc(size, 7, 0),
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 7, 0),
 		       "through another VM");
-	check_pattern(m.ptr, size, 7, "after the VM was destroyed");
+	vsvm_check_pattern(m.ptr, size, 7, "after the VM was destroyed");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	wait_vram_pages(fd, base, "after the CPU faulted everything back");
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /* Memory that never moves to VRAM. */
-
-static const char *file_dir(void)
-{
-	const char *dir = getenv("VSVM_FILE_DIR");
-
-	if (!dir)
-		dir = getenv("TMPDIR");
-
-	return dir ?: "/tmp";
-}
-
-/* An unlinked file of @size bytes of the pattern. */
-static int create_file(const char *dir, size_t size, uint64_t seed)
-{
-	char path[4096];
-	uint8_t *buf;
-	int ffd;
-
-	snprintf(path, sizeof(path), "%s/vsvm-vram-XXXXXX", dir);
-	ffd = mkstemp(path);
-	igt_assert_f(ffd >= 0, "cannot create a file in %s: %s\n", dir,
-		     strerror(errno));
-	unlink(path);
-	buf = malloc(size);
-	igt_assert(buf);
-	fill_pattern(buf, size, seed);
-	igt_assert_eq(pwrite(ffd, buf, size, 0), size);
-	free(buf);
-
-	return ffd;
-}
 
 /*
  * @p holds @size bytes of data, every page present (the CPU touched them):
  * prefetch to VRAM moves nothing, the pages stay in system memory, and the
  * GPU still reads and writes them.
  */
-static void check_never_migrated(struct ctx *c, uint8_t *p, size_t size)
+static void check_never_migrated(struct vsvm_ctx *c, uint8_t *p, size_t size)
 {
 	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
 	const uint32_t word = 0xc0ffee11;
 	uint64_t base;
 	uint32_t crc;
 
-	touch_read(p, size);
+	vsvm_touch_read(p, size);
 	crc = vsvm_crc32(0, p, size);
 	assert_residency(c, p, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	base = vsvm_vram_pages_settle(c->fd);
@@ -1418,10 +1110,10 @@ static void check_never_migrated(struct ctx *c, uint8_t *p, size_t size)
 	assert_residency(c, p, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
 	/* Still mirrored in place. */
-	assert_gpu_crc(c, p, size, crc, "not migrated");
-	gpu_fill(c, p + size / 4, size / 4, word);
-	check_words(p + size / 4, size / 4, word, "GPU fill");
-	assert_gpu_crc(c, p, size, vsvm_crc32(0, p, size), "after the fill");
+	vsvm_ctx_assert_crc(c, p, size, crc, "not migrated");
+	vsvm_ctx_fill(c, p + size / 4, size / 4, word);
+	vsvm_check_words(p + size / 4, size / 4, word, "GPU fill");
+	vsvm_ctx_assert_crc(c, p, size, vsvm_crc32(0, p, size), "after the fill");
 
 	igt_assert_eq_u64(prefetch(c, p, size, DRM_VSVM_REGION_VRAM), 0);
 	igt_assert_eq_u64(prefetch(c, p, size, DRM_VSVM_REGION_SYSTEM), 0);
@@ -1456,50 +1148,50 @@ static void test_never_migrated(int fd, enum mem_kind kind)
 	const size_t size = 2 * SZ_2M;
 	const int rw = PROT_READ | PROT_WRITE;
 	const char *dax = getenv("VSVM_DAX_DIR");
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	int ffd = -1;
 
 	switch (kind) {
 	case MEM_FILE_PRIVATE:
-		ffd = create_file(file_dir(), size, 10);
-		map_region(&m, size, SZ_2M, rw, MAP_PRIVATE, ffd, 0);
+		ffd = vsvm_create_file(vsvm_file_dir(), size, 10);
+		vsvm_map_region(&m, size, SZ_2M, rw, MAP_PRIVATE, ffd, 0);
 		/* Half of the pages become private (anonymous) copies. */
-		touch_read(m.ptr, size);
-		fill_pattern(m.ptr, size / 2, 11);
+		vsvm_touch_read(m.ptr, size);
+		vsvm_fill_pattern(m.ptr, size / 2, 11);
 		break;
 	case MEM_FILE_SHARED:
-		ffd = create_file(file_dir(), size, 12);
-		map_region(&m, size, SZ_2M, rw, MAP_SHARED, ffd, 0);
+		ffd = vsvm_create_file(vsvm_file_dir(), size, 12);
+		vsvm_map_region(&m, size, SZ_2M, rw, MAP_SHARED, ffd, 0);
 		break;
 	case MEM_ANON_SHARED:
-		map_region(&m, size, SZ_2M, rw, MAP_SHARED | MAP_ANONYMOUS,
+		vsvm_map_region(&m, size, SZ_2M, rw, MAP_SHARED | MAP_ANONYMOUS,
 			   -1, 0);
-		fill_pattern(m.ptr, size, 13);
+		vsvm_fill_pattern(m.ptr, size, 13);
 		break;
 	case MEM_MEMFD:
 	case MEM_MEMFD_PRIVATE:
 		ffd = memfd_create("vsvm-vram", 0);
 		igt_assert_fd(ffd);
 		igt_assert_eq(ftruncate(ffd, size), 0);
-		map_region(&m, size, SZ_2M, rw,
+		vsvm_map_region(&m, size, SZ_2M, rw,
 			   kind == MEM_MEMFD ? MAP_SHARED : MAP_PRIVATE,
 			   ffd, 0);
-		fill_pattern(m.ptr, size, 14);
+		vsvm_fill_pattern(m.ptr, size, 14);
 		break;
 	case MEM_HUGETLB:
-		igt_require_f(__map_region(&m, size, SZ_2M, rw,
+		igt_require_f(__vsvm_map_region(&m, size, SZ_2M, rw,
 					   MAP_PRIVATE | MAP_ANONYMOUS |
 					   MAP_HUGETLB, -1, 0) != MAP_FAILED,
 			      "no 2 MiB hugetlb pages (%s): set vm.nr_hugepages\n",
 			      strerror(errno));
-		fill_pattern(m.ptr, size, 15);
+		vsvm_fill_pattern(m.ptr, size, 15);
 		break;
 	case MEM_DAX:
 		igt_require_f(dax, "VSVM_DAX_DIR is not set\n");
-		ffd = create_file(dax, size, 16);
+		ffd = vsvm_create_file(dax, size, 16);
 		igt_assert_eq(fsync(ffd), 0);
-		igt_require_f(__map_region(&m, size, SZ_2M, rw,
+		igt_require_f(__vsvm_map_region(&m, size, SZ_2M, rw,
 					   MAP_SHARED_VALIDATE | MAP_SYNC,
 					   ffd, 0) != MAP_FAILED,
 			      "%s is not DAX (MAP_SYNC: %s)\n", dax,
@@ -1509,12 +1201,12 @@ static void test_never_migrated(int fd, enum mem_kind kind)
 		igt_assert(0);
 	}
 
-	ctx_init(&c, fd);
+	vsvm_ctx_init(&c, fd);
 	check_never_migrated(&c, m.ptr, size);
-	unmap_region(&m);
+	vsvm_unmap_region(&m);
 	if (ffd >= 0)
 		close(ffd);
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1535,17 +1227,17 @@ static void test_partial(int fd)
 	};
 	uint8_t *part[NPARTS];
 	size_t total = 0;
-	struct region r;
-	struct ctx c;
+	struct vsvm_region r;
+	struct vsvm_ctx c;
 	uint32_t crc[NPARTS];
 	int ffd;
 
 	for (int i = 0; i < NPARTS; i++)
 		total += len[i];
-	ctx_init(&c, fd);
-	map_region(&r, total, SZ_2M, PROT_NONE,
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_region(&r, total, SZ_2M, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	ffd = create_file(file_dir(), len[FILE], 20);
+	ffd = vsvm_create_file(vsvm_file_dir(), len[FILE], 20);
 	part[0] = r.ptr;
 	for (int i = 1; i < NPARTS; i++)
 		part[i] = part[i - 1] + len[i - 1];
@@ -1567,8 +1259,8 @@ static void test_partial(int fd)
 		if (i == HOLE)
 			continue;
 		if (i != FILE)
-			fill_pattern(part[i], len[i], 21 + i);
-		touch_read(part[i], len[i]);
+			vsvm_fill_pattern(part[i], len[i], 21 + i);
+		vsvm_touch_read(part[i], len[i]);
 		crc[i] = vsvm_crc32(0, part[i], len[i]);
 	}
 
@@ -1583,7 +1275,7 @@ static void test_partial(int fd)
 
 	for (int i = 0; i < NPARTS; i++)
 		if (i != HOLE)
-			assert_gpu_crc(&c, part[i], len[i], crc[i], "part");
+			vsvm_ctx_assert_crc(&c, part[i], len[i], crc[i], "part");
 
 	/* A range that is all hole moves nothing and is no error. */
 	igt_assert_eq_u64(prefetch(&c, part[HOLE], len[HOLE],
@@ -1598,12 +1290,12 @@ static void test_partial(int fd)
 				 DRM_VSVM_RESIDENCY_SYSTEM);
 		igt_assert_eq_u32(vsvm_crc32(0, part[i], len[i]), crc[i]);
 	}
-	check_pattern(part[ANON1], len[ANON1], 21 + ANON1, "first anon part");
-	check_pattern(part[ANON2], len[ANON2], 21 + ANON2, "last anon part");
+	vsvm_check_pattern(part[ANON1], len[ANON1], 21 + ANON1, "first anon part");
+	vsvm_check_pattern(part[ANON2], len[ANON2], 21 + ANON2, "last anon part");
 
 	close(ffd);
 	munmap(r.base, r.len);
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1615,23 +1307,23 @@ static void test_read_only(int fd)
 {
 	const size_t size = SZ_2M;
 	struct drm_vsvm_vm_error err;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint32_t crc;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 30);
-	crc = pattern_crc(size, 30, 0);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 30);
+	crc = vsvm_pattern_crc(size, 30, 0);
 	igt_assert_eq(mprotect(m.ptr, size, PROT_READ), 0);
 
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-	assert_gpu_crc(&c, m.ptr, size, crc, "read-only in VRAM");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "read-only in VRAM");
 
 	vsvm_emit_write32(c.cb, addr(m.ptr + 5 * SZ_4K + 8), 1);
-	igt_assert_eq(ctx_run(&c), -EACCES);
+	igt_assert_eq(vsvm_ctx_run(&c), -EACCES);
 	vsvm_vm_error(fd, c.vm, &err);
 	igt_assert_eq(err.error, -EACCES);
 	igt_assert_eq_u64(err.address, addr(m.ptr + 5 * SZ_4K + 8));
@@ -1641,18 +1333,18 @@ static void test_read_only(int fd)
 	/* Writable again: a GPU write works and lands where the CPU sees. */
 	igt_assert_eq(mprotect(m.ptr, size, PROT_READ | PROT_WRITE), 0);
 	vsvm_emit_write32(c.cb, addr(m.ptr + 5 * SZ_4K + 8), 0xabcdef01);
-	igt_assert_eq(ctx_run(&c), 1);
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 	igt_assert_eq_u32(*(uint32_t *)(m.ptr + 5 * SZ_4K + 8), 0xabcdef01);
 	*(uint32_t *)(m.ptr + 5 * SZ_4K + 8) =
-		(uint32_t)pattern_word(30, (5 * SZ_4K + 8) / 8);
-	check_pattern(m.ptr, size, 30, "after read-only VRAM");
-	unmap_region(&m);
-	ctx_fini(&c);
+		(uint32_t)vsvm_pattern_word(30, (5 * SZ_4K + 8) / 8);
+	vsvm_check_pattern(m.ptr, size, 30, "after read-only VRAM");
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /* Memory attributes. */
 
-static void assert_attr(struct ctx *c, uint32_t attr, const void *p,
+static void assert_attr(struct vsvm_ctx *c, uint32_t attr, const void *p,
 			uint64_t value, const void *start, const void *end)
 {
 	uint64_t s, e, v;
@@ -1676,12 +1368,12 @@ static void test_granularity(int fd, uint64_t g)
 {
 	const size_t size = 2 * SZ_2M + 2 * SZ_64K;
 	uint64_t base;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size + 2 * SZ_2M, SZ_2M);
-	fill_pattern(m.ptr, size + 2 * SZ_2M, 40);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size + 2 * SZ_2M, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size + 2 * SZ_2M, 40);
 	base = vsvm_vram_pages_settle(fd);
 
 	/* The range is [m.ptr + 2M, m.ptr + 2M + size). */
@@ -1710,9 +1402,9 @@ static void test_granularity(int fd, uint64_t g)
 			 DRM_VSVM_RESIDENCY_VRAM);
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size + 2 * SZ_2M));
-	assert_gpu_crc(&c, m.ptr, size + 2 * SZ_2M,
-		       pattern_crc(size + 2 * SZ_2M, 40, 0), "in VRAM");
-	check_pattern(m.ptr, size + 2 * SZ_2M, 40, "after prefetch");
+	vsvm_ctx_assert_crc(&c, m.ptr, size + 2 * SZ_2M,
+		       vsvm_pattern_crc(size + 2 * SZ_2M, 40, 0), "in VRAM");
+	vsvm_check_pattern(m.ptr, size + 2 * SZ_2M, 40, "after prefetch");
 	assert_residency(&c, m.ptr, size + 2 * SZ_2M,
 			 DRM_VSVM_RESIDENCY_SYSTEM);
 
@@ -1721,9 +1413,9 @@ static void test_granularity(int fd, uint64_t g)
 		     DRM_VSVM_ATTR_GRANULARITY, 0);
 	assert_attr(&c, DRM_VSVM_ATTR_GRANULARITY, m.ptr + SZ_2M, 0, NULL,
 		    NULL);
-	unmap_region(&m);
+	vsvm_unmap_region(&m);
 	wait_vram_pages(fd, base, "after munmap");
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1736,14 +1428,14 @@ static void test_preferred_loc_granularity(int fd, uint64_t g)
 	const size_t size = SZ_2M;
 	const size_t off = SZ_1M + SZ_64K + 3 * SZ_4K + 8;
 	const size_t chunk = off & ~(g - 1);
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint8_t *res;
 	uint32_t v;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 41);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 41);
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_GRANULARITY,
 		     g);
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_PREFERRED_LOC,
@@ -1753,9 +1445,9 @@ static void test_preferred_loc_granularity(int fd, uint64_t g)
 	c.results[1] = 0;
 	vsvm_emit_copy(c.cb, addr((void *)&c.results[1]), addr(m.ptr + off),
 		       4);
-	igt_assert_eq(ctx_run(&c), 1);
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 	v = c.results[1];
-	igt_assert_eq_u32(v, (uint32_t)pattern_word(41, off / 8));
+	igt_assert_eq_u32(v, (uint32_t)vsvm_pattern_word(41, off / 8));
 
 	res = malloc(NPAGES(size));
 	igt_assert(res);
@@ -1775,9 +1467,9 @@ static void test_preferred_loc_granularity(int fd, uint64_t g)
 			     NPAGES(g));
 	}
 	free(res);
-	check_pattern(m.ptr, size, 41, "after fault-driven migration");
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_check_pattern(m.ptr, size, 41, "after fault-driven migration");
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1790,18 +1482,18 @@ static void test_preferred_loc(int fd)
 	const size_t size = 2 * SZ_2M;
 	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
 	const uint32_t word = 0x12345678;
-	struct region m, sys, def;
-	struct ctx c;
+	struct vsvm_region m, sys, def;
+	struct vsvm_ctx c;
 	uint32_t crc;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	map_anon(&sys, size, SZ_2M);
-	map_anon(&def, size, SZ_2M);
-	fill_pattern(m.ptr, size, 50);
-	fill_pattern(sys.ptr, size, 50);
-	fill_pattern(def.ptr, size, 50);
-	crc = pattern_crc(size, 50, 0);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_map_anon(&sys, size, SZ_2M);
+	vsvm_map_anon(&def, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 50);
+	vsvm_fill_pattern(sys.ptr, size, 50);
+	vsvm_fill_pattern(def.ptr, size, 50);
+	crc = vsvm_pattern_crc(size, 50, 0);
 
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_PREFERRED_LOC,
 		     DRM_VSVM_REGION_VRAM);
@@ -1815,9 +1507,9 @@ static void test_preferred_loc(int fd)
 
 	/* A GPU read migrates the VRAM-preferred memory only. */
 	stats_vm(&c, v0);
-	assert_gpu_crc(&c, m.ptr, size, crc, "preferred VRAM");
-	assert_gpu_crc(&c, sys.ptr, size, crc, "preferred system");
-	assert_gpu_crc(&c, def.ptr, size, crc, "no preference");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "preferred VRAM");
+	vsvm_ctx_assert_crc(&c, sys.ptr, size, crc, "preferred system");
+	vsvm_ctx_assert_crc(&c, def.ptr, size, crc, "no preference");
 	stats_vm(&c, v1);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
 	assert_residency(&c, sys.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
@@ -1825,29 +1517,29 @@ static void test_preferred_loc(int fd)
 	igt_assert_eq_u64(DELTA(v0, v1, BYTES_TO_VRAM), size);
 
 	/* The CPU takes it back; a GPU write brings the first 2 MiB again. */
-	check_pattern(m.ptr, size, 50, "CPU read");
+	vsvm_check_pattern(m.ptr, size, 50, "CPU read");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
-	gpu_fill(&c, m.ptr + SZ_64K, SZ_1M, word);
+	vsvm_ctx_fill(&c, m.ptr + SZ_64K, SZ_1M, word);
 	assert_residency(&c, m.ptr, SZ_2M, DRM_VSVM_RESIDENCY_VRAM);
 	assert_residency(&c, m.ptr + SZ_2M, SZ_2M, DRM_VSVM_RESIDENCY_SYSTEM);
-	check_pattern(m.ptr, SZ_64K, 50, "before the fill");
-	check_words(m.ptr + SZ_64K, SZ_1M, word, "GPU fill of VRAM");
-	__check_pattern(m.ptr + SZ_64K + SZ_1M, size - SZ_64K - SZ_1M, 50,
+	vsvm_check_pattern(m.ptr, SZ_64K, 50, "before the fill");
+	vsvm_check_words(m.ptr + SZ_64K, SZ_1M, word, "GPU fill of VRAM");
+	__vsvm_check_pattern(m.ptr + SZ_64K + SZ_1M, size - SZ_64K - SZ_1M, 50,
 			(SZ_64K + SZ_1M) / 8, "after the fill");
 
 	/* Preference cleared: GPU accesses leave the memory alone. */
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_PREFERRED_LOC,
 		     0);
 	assert_attr(&c, DRM_VSVM_ATTR_PREFERRED_LOC, m.ptr, 0, NULL, NULL);
-	gpu_fill(&c, m.ptr + SZ_2M, SZ_64K, word);
-	assert_gpu_crc(&c, m.ptr, size, vsvm_crc32(0, m.ptr, size),
+	vsvm_ctx_fill(&c, m.ptr + SZ_2M, SZ_64K, word);
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, m.ptr, size),
 		       "after clearing the preference");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
-	unmap_region(&m);
-	unmap_region(&sys);
-	unmap_region(&def);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_unmap_region(&sys);
+	vsvm_unmap_region(&def);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -1862,22 +1554,22 @@ static void test_attrs_split(int fd, bool gpu)
 {
 	const size_t size = 32 * SZ_4K;
 	uint8_t *p, *lo, *hi;
-	struct region r;
-	struct ctx c;
+	struct vsvm_region r;
+	struct vsvm_ctx c;
 
 #define PG(n) (p + (n) * SZ_4K)
-	ctx_init(&c, fd);
+	vsvm_ctx_init(&c, fd);
 	/*
 	 * The memory is placed in a 512 MiB-aligned window of address space
 	 * of its own, so that no other memory of the test was ever touched
 	 * by the GPU nearby.
 	 */
-	map_region(&r, SZ_512M, SZ_512M, PROT_NONE,
+	vsvm_map_region(&r, SZ_512M, SZ_512M, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	p = mmap(r.ptr + SZ_512M / 2, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	igt_assert(p == r.ptr + SZ_512M / 2);
-	fill_pattern(p, size, 60);
+	vsvm_fill_pattern(p, size, 60);
 	lo = PG(4);
 	hi = PG(28);
 
@@ -1886,7 +1578,7 @@ static void test_attrs_split(int fd, bool gpu)
 	vsvm_madvise(fd, c.vm, addr(lo), hi - lo, DRM_VSVM_ATTR_GRANULARITY,
 		     SZ_64K);
 	if (gpu)
-		assert_gpu_crc(&c, p, size, pattern_crc(size, 60, 0),
+		vsvm_ctx_assert_crc(&c, p, size, vsvm_pattern_crc(size, 60, 0),
 			       "before the split");
 
 	/* Split the VMA in three. */
@@ -1901,11 +1593,11 @@ static void test_attrs_split(int fd, bool gpu)
 	assert_attr(&c, DRM_VSVM_ATTR_GRANULARITY, hi, 0, hi, NULL);
 	if (gpu) {
 		/* The attribute still works on every side of the split. */
-		check_pattern(p, size, 60, "before the second GPU read");
-		assert_gpu_crc(&c, p, size, pattern_crc(size, 60, 0),
+		vsvm_check_pattern(p, size, 60, "before the second GPU read");
+		vsvm_ctx_assert_crc(&c, p, size, vsvm_pattern_crc(size, 60, 0),
 			       "after the split");
 		assert_residency(&c, lo, hi - lo, DRM_VSVM_RESIDENCY_VRAM);
-		check_pattern(p, size, 60, "after the split");
+		vsvm_check_pattern(p, size, 60, "after the split");
 	}
 
 	/* Unmap a piece of the middle: the attributes go with it. */
@@ -1945,7 +1637,7 @@ static void test_attrs_split(int fd, bool gpu)
 	assert_attr(&c, DRM_VSVM_ATTR_PREFERRED_LOC, lo, 0, NULL, NULL);
 	assert_attr(&c, DRM_VSVM_ATTR_GRANULARITY, hi - 1, 0, NULL, NULL);
 	munmap(r.base, r.len);
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 #undef PG
 }
 
@@ -1960,12 +1652,12 @@ static void test_gpu_access_read(int fd)
 	const size_t size = SZ_2M;
 	const size_t off = 3 * SZ_64K + 2 * SZ_4K + 16;
 	struct drm_vsvm_vm_error err;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 90);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 90);
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_GPU_ACCESS,
@@ -1973,35 +1665,35 @@ static void test_gpu_access_read(int fd)
 	assert_attr(&c, DRM_VSVM_ATTR_GPU_ACCESS, m.ptr + off,
 		    DRM_VSVM_GPU_ACCESS_READ, m.ptr, m.ptr + size);
 
-	assert_gpu_crc(&c, m.ptr, size, pattern_crc(size, 90, 0),
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 90, 0),
 		       "GPU read-only");
 	vsvm_emit_write32(c.cb, addr(m.ptr + off), 1);
-	igt_assert_eq(ctx_run(&c), -EACCES);
+	igt_assert_eq(vsvm_ctx_run(&c), -EACCES);
 	vsvm_vm_error(fd, c.vm, &err);
 	igt_assert_eq_u64(err.address, addr(m.ptr + off));
 	igt_assert_eq_u32(err.access, DRM_VSVM_ACCESS_WRITE);
 	vsvm_emit_atomic(c.cb, true, DRM_VSVM_ATOMIC_ADD, addr(m.ptr + off),
 			 1, 0, 0);
-	igt_assert_eq(ctx_run(&c), -EACCES);
+	igt_assert_eq(vsvm_ctx_run(&c), -EACCES);
 	vsvm_vm_error(fd, c.vm, &err);
 	igt_assert_eq_u64(err.address, addr(m.ptr + off));
 	igt_assert_eq_u32(err.access, DRM_VSVM_ACCESS_ATOMIC);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-	check_pattern(m.ptr, size, 90, "after refused GPU writes");
+	vsvm_check_pattern(m.ptr, size, 90, "after refused GPU writes");
 
 	/* The CPU may write; the GPU reads what it wrote. */
 	*(uint64_t *)(m.ptr + off) = 0x1234;
 	vsvm_emit_copy(c.cb, addr((void *)&c.results[2]), addr(m.ptr + off),
 		       8);
-	igt_assert_eq(ctx_run(&c), 1);
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 	igt_assert_eq_u64(*(volatile uint64_t *)&c.results[2], 0x1234);
 
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_GPU_ACCESS, 0);
 	vsvm_emit_write64(c.cb, addr(m.ptr + off), 0x5678);
-	igt_assert_eq(ctx_run(&c), 1);
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 	igt_assert_eq_u64(*(uint64_t *)(m.ptr + off), 0x5678);
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -2014,13 +1706,13 @@ static void test_atomic_vram(int fd)
 	const size_t size = 2 * SZ_2M;
 	const size_t off = SZ_64K + 8;
 	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint64_t *w;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 91);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 91);
 	vsvm_madvise(fd, c.vm, addr(m.ptr), SZ_2M, DRM_VSVM_ATTR_ATOMIC,
 		     DRM_VSVM_ATOMIC_VRAM);
 	vsvm_madvise(fd, c.vm, addr(m.ptr + SZ_2M), SZ_2M,
@@ -2031,12 +1723,12 @@ static void test_atomic_vram(int fd)
 		    DRM_VSVM_ATOMIC_SYSTEM, m.ptr + SZ_2M, m.ptr + size);
 
 	/* Reads and plain writes: nothing moves. */
-	assert_gpu_crc(&c, m.ptr, size, pattern_crc(size, 91, 0), "read");
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 91, 0), "read");
 	vsvm_emit_write64(c.cb, addr(m.ptr + off + 8),
-			  pattern_word(91, (off + 8) / 8));
+			  vsvm_pattern_word(91, (off + 8) / 8));
 	vsvm_emit_write64(c.cb, addr(m.ptr + SZ_2M + off + 8),
-			  pattern_word(91, (SZ_2M + off + 8) / 8));
-	igt_assert_eq(ctx_run(&c), 1);
+			  vsvm_pattern_word(91, (SZ_2M + off + 8) / 8));
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
 	/* Atomics: the VRAM policy migrates, the SYSTEM one does not. */
@@ -2045,21 +1737,21 @@ static void test_atomic_vram(int fd)
 			 5, 0, 0);
 	vsvm_emit_atomic(c.cb, true, DRM_VSVM_ATOMIC_ADD,
 			 addr(m.ptr + SZ_2M + off), 7, 0, 0);
-	igt_assert_eq(ctx_run(&c), 1);
+	igt_assert_eq(vsvm_ctx_run(&c), 1);
 	stats_vm(&c, v1);
 	assert_residency(&c, m.ptr, SZ_2M, DRM_VSVM_RESIDENCY_VRAM);
 	assert_residency(&c, m.ptr + SZ_2M, SZ_2M, DRM_VSVM_RESIDENCY_SYSTEM);
 	igt_assert_eq_u64(DELTA(v0, v1, BYTES_TO_VRAM), SZ_2M);
 
 	w = (uint64_t *)(m.ptr + off);
-	igt_assert_eq_u64(*w, pattern_word(91, off / 8) + 5);
+	igt_assert_eq_u64(*w, vsvm_pattern_word(91, off / 8) + 5);
 	*w -= 5;
 	w = (uint64_t *)(m.ptr + SZ_2M + off);
-	igt_assert_eq_u64(*w, pattern_word(91, (SZ_2M + off) / 8) + 7);
+	igt_assert_eq_u64(*w, vsvm_pattern_word(91, (SZ_2M + off) / 8) + 7);
 	*w -= 7;
-	check_pattern(m.ptr, size, 91, "after the atomics");
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_check_pattern(m.ptr, size, 91, "after the atomics");
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -2092,17 +1784,17 @@ static void test_overcommit(int fd)
 		const uint32_t word = 0x0f1e2d00 + child;
 		const uint64_t seed = 70 + child;
 		uint64_t t = vsvm_gettime_ns();
-		struct region m;
-		struct ctx c;
+		struct vsvm_region m;
+		struct vsvm_ctx c;
 
 #define PHASE(name) do { \
 	igt_debug("process %d: %s took %.1f s\n", child, name, \
 		  (vsvm_gettime_ns() - t) / 1e9); \
 	t = vsvm_gettime_ns(); \
 } while (0)
-		ctx_init(&c, drm_open_vsvm_render());
-		map_anon(&m, size, SZ_2M);
-		fill_pattern(m.ptr, size, seed);
+		vsvm_ctx_init(&c, drm_open_vsvm_render());
+		vsvm_map_anon(&m, size, SZ_2M);
+		vsvm_fill_pattern(m.ptr, size, seed);
 		PHASE("fill");
 
 		moved[child] = prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM);
@@ -2114,25 +1806,25 @@ static void test_overcommit(int fd)
 
 		/* The GPU reads slices, wherever they are now... */
 		for (size_t off = 0; off < size; off += size / 8)
-			assert_gpu_crc(&c, m.ptr + off, SZ_2M,
-				       pattern_crc(SZ_2M, seed, off / 8),
+			vsvm_ctx_assert_crc(&c, m.ptr + off, SZ_2M,
+				       vsvm_pattern_crc(SZ_2M, seed, off / 8),
 				       "overcommitted");
 		/* ... and writes 64 KiB of every 2 MiB, in one job. */
 		for (size_t off = 0; off < size; off += SZ_2M)
 			vsvm_emit_fill(c.cb, addr(m.ptr + off +
 						  (off / SZ_2M % 32) * SZ_64K),
 				       SZ_64K, word);
-		igt_assert_eq(ctx_run(&c), 1);
+		igt_assert_eq(vsvm_ctx_run(&c), 1);
 		PHASE("GPU reads and writes");
 
 		for (size_t off = 0; off < size; off += SZ_2M) {
 			size_t hole = (off / SZ_2M % 32) * SZ_64K;
 
-			__check_pattern(m.ptr + off, hole, seed, off / 8,
+			__vsvm_check_pattern(m.ptr + off, hole, seed, off / 8,
 					"overcommitted, CPU read");
-			check_words(m.ptr + off + hole, SZ_64K, word,
+			vsvm_check_words(m.ptr + off + hole, SZ_64K, word,
 				    "overcommitted, GPU writes");
-			__check_pattern(m.ptr + off + hole + SZ_64K,
+			__vsvm_check_pattern(m.ptr + off + hole + SZ_64K,
 					SZ_2M - hole - SZ_64K, seed,
 					(off + hole + SZ_64K) / 8,
 					"overcommitted, CPU read");
@@ -2140,8 +1832,8 @@ static void test_overcommit(int fd)
 		PHASE("CPU check");
 #undef PHASE
 
-		unmap_region(&m);
-		ctx_fini(&c);
+		vsvm_unmap_region(&m);
+		vsvm_ctx_fini(&c);
 		close(c.fd);
 	}
 	igt_waitchildren();
@@ -2171,14 +1863,14 @@ static void test_fork_vram(int fd)
 	const size_t size = SZ_2M + SZ_64K, half = SZ_1M;
 	const uint32_t word = 0x600dcafe;
 	int p2c[2], c2p[2];
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 	uint8_t *expect;
 	char b = 0;
 
-	ctx_init(&c, fd);
-	map_anon(&m, size, SZ_2M);
-	fill_pattern(m.ptr, size, 80);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 80);
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
 	igt_assert_eq(pipe(p2c), 0);
@@ -2188,10 +1880,10 @@ static void test_fork_vram(int fd)
 		/* Wait for the parent's GPU write. */
 		igt_assert_eq(read(p2c[0], &b, 1), 1);
 		/* CPU writes to pages still in VRAM, shared with the parent. */
-		fill_pattern_at(m.ptr + half, size - half, 81, half / 8);
-		__check_pattern(m.ptr, half, 80, 0,
+		vsvm_fill_pattern_at(m.ptr + half, size - half, 81, half / 8);
+		__vsvm_check_pattern(m.ptr, half, 80, 0,
 				"child: the half the parent's GPU wrote");
-		__check_pattern(m.ptr + half, size - half, 81, half / 8,
+		__vsvm_check_pattern(m.ptr + half, size - half, 81, half / 8,
 				"child: its own writes");
 		igt_assert_eq(write(c2p[1], &b, 1), 1);
 	}
@@ -2200,14 +1892,14 @@ static void test_fork_vram(int fd)
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
 
 	/* The parent's GPU writes the first half. */
-	gpu_fill(&c, m.ptr, half, word);
+	vsvm_ctx_fill(&c, m.ptr, half, word);
 	assert_residency(&c, m.ptr, half, DRM_VSVM_RESIDENCY_SYSTEM);
 	expect = malloc(size);
 	igt_assert(expect);
-	fill_pattern(expect, size, 80);
+	vsvm_fill_pattern(expect, size, 80);
 	for (size_t i = 0; i < half / 4; i++)
 		memcpy(expect + 4 * i, &word, 4);
-	assert_gpu_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
 		       "parent after its GPU write");
 
 	igt_assert_eq(write(p2c[1], &b, 1), 1);
@@ -2215,10 +1907,10 @@ static void test_fork_vram(int fd)
 	igt_waitchildren();
 
 	/* Nothing of the child's writes here. */
-	check_words(m.ptr, half, word, "parent: its GPU writes");
-	__check_pattern(m.ptr + half, size - half, 80, half / 8,
+	vsvm_check_words(m.ptr, half, word, "parent: its GPU writes");
+	__vsvm_check_pattern(m.ptr + half, size - half, 80, half / 8,
 			"parent: the half the child wrote");
-	assert_gpu_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
 		       "parent after the child exited");
 
 	free(expect);
@@ -2226,8 +1918,8 @@ static void test_fork_vram(int fd)
 	close(p2c[1]);
 	close(c2p[0]);
 	close(c2p[1]);
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -2241,9 +1933,9 @@ static void test_leak_cycles(int fd)
 		SZ_4K, 3 * SZ_4K, SZ_64K, SZ_64K + SZ_4K, 5 * SZ_4K,
 	};
 	uint64_t base, t0;
-	struct ctx c;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
+	vsvm_ctx_init(&c, fd);
 	base = vsvm_vram_pages_settle(fd);
 	t0 = vsvm_gettime_ns();
 	for (int i = 0; i < LEAK_CYCLES; i++) {
@@ -2269,7 +1961,7 @@ static void test_leak_cycles(int fd)
 	igt_info("%d cycles in %.1f s\n", LEAK_CYCLES,
 		 (vsvm_gettime_ns() - t0) / 1e9);
 	wait_vram_pages(fd, base, "after the cycles");
-	ctx_fini(&c);
+	vsvm_ctx_fini(&c);
 }
 
 /*
@@ -2279,51 +1971,21 @@ static void test_leak_cycles(int fd)
  */
 #define NCOUNTERS	24
 
-struct cpu_atomics {
-	pthread_t thread;
-	pthread_barrier_t *barrier;
-	uint64_t *counters[NCOUNTERS];
-	volatile bool *stop;
-	int id;
-	uint64_t counts[NCOUNTERS];
-	uint64_t total;		/* read by the main thread */
-};
-
-static void *cpu_atomics_thread(void *arg)
-{
-	struct cpu_atomics *a = arg;
-	unsigned int n = 0;
-
-	pthread_barrier_wait(a->barrier);
-	while (!*a->stop) {
-		int k = (n * 7 + a->id) % NCOUNTERS;
-
-		__atomic_fetch_add(a->counters[k], 1, __ATOMIC_SEQ_CST);
-		a->counts[k]++;
-		__atomic_store_n(&a->total, a->total + 1, __ATOMIC_RELEASE);
-		if (++n % 64 == 0)
-			sched_yield();
-	}
-
-	return NULL;
-}
-
 static void test_cpu_gpu_atomics(int fd)
 {
 	const int nthreads = 2;
 	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
 	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
 	uint64_t expected[NCOUNTERS] = {}, *counters[NCOUNTERS];
-	struct cpu_atomics t[2];
-	pthread_barrier_t barrier;
-	volatile bool stop = false;
+	struct vsvm_cpu_adders *cpu;
 	struct vsvm_cmdbuf **cbs;
+	uint64_t cpu_total;
 	uint32_t *syncobjs;
-	struct region m;
-	struct ctx c;
+	struct vsvm_region m;
+	struct vsvm_ctx c;
 
-	ctx_init(&c, fd);
-	map_anon(&m, 16 * SZ_4K, SZ_64K);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&m, 16 * SZ_4K, SZ_64K);
 	memset(m.ptr, 0, 16 * SZ_4K);
 	for (int k = 0; k < NCOUNTERS; k++)
 		counters[k] = (uint64_t *)(m.ptr + (k % 16) * SZ_4K +
@@ -2351,44 +2013,24 @@ static void test_cpu_gpu_atomics(int fd)
 
 	stats_vm(&c, v0);
 	stats_dev(fd, d0);
-	pthread_barrier_init(&barrier, NULL, nthreads + 1);
-	for (int i = 0; i < nthreads; i++) {
-		memset(&t[i], 0, sizeof(t[i]));
-		t[i].barrier = &barrier;
-		t[i].stop = &stop;
-		t[i].id = i;
-		memcpy(t[i].counters, counters, sizeof(counters));
-		igt_assert_eq(pthread_create(&t[i].thread, NULL,
-					     cpu_atomics_thread, &t[i]), 0);
-	}
-	pthread_barrier_wait(&barrier);
 	/*
 	 * Once every thread has touched every counter, the memory is back in
 	 * system memory: the GPU's first accesses then migrate it again.
 	 */
-	for (int i = 0; i < nthreads; i++)
-		while (__atomic_load_n(&t[i].total, __ATOMIC_ACQUIRE) <
-		       NCOUNTERS)
-			sched_yield();
+	cpu = vsvm_cpu_adders_start(counters, NCOUNTERS, nthreads);
 	for (uint32_t e = 0; e < c.engines; e++)
 		vsvm_exec_signal(fd, c.vm, e, cbs[e], syncobjs[e]);
 	for (uint32_t e = 0; e < c.engines; e++)
 		igt_assert_eq(vsvm_syncobj_wait_status(fd, syncobjs[e],
 						       VSVM_JOB_WAIT_NS), 1);
-	stop = true;
-	for (int i = 0; i < nthreads; i++)
-		pthread_join(t[i].thread, NULL);
-	pthread_barrier_destroy(&barrier);
+	cpu_total = vsvm_cpu_adders_stop(cpu, expected);
 	stats_vm(&c, v1);
 	stats_dev(fd, d1);
 
-	for (int i = 0; i < nthreads; i++)
-		for (int k = 0; k < NCOUNTERS; k++)
-			expected[k] += t[i].counts[k];
 	igt_info("%" PRIu64 " CPU faults, %" PRIu64 " KiB to VRAM on GPU "
-		 "faults, %" PRIu64 " + %" PRIu64 " CPU increments, %d GPU\n",
+		 "faults, %" PRIu64 " CPU increments, %d GPU\n",
 		 DELTA(d0, d1, CPU_FAULTS), DELTA(v0, v1, BYTES_TO_VRAM) >> 10,
-		 t[0].total, t[1].total, GPU_ATOMICS * c.engines);
+		 cpu_total, GPU_ATOMICS * c.engines);
 	for (int k = 0; k < NCOUNTERS; k++)
 		igt_assert_f(*counters[k] == expected[k],
 			     "counter %d is %" PRIu64 ", expected %" PRIu64 "\n",
@@ -2403,8 +2045,8 @@ static void test_cpu_gpu_atomics(int fd)
 	}
 	free(cbs);
 	free(syncobjs);
-	unmap_region(&m);
-	ctx_fini(&c);
+	vsvm_unmap_region(&m);
+	vsvm_ctx_fini(&c);
 }
 
 igt_main
@@ -2483,6 +2125,13 @@ igt_main
 		     "data intact; repeated prefetches move nothing.");
 	igt_subtest("migrate-back")
 		test_migrate_back(fd);
+
+	igt_describe("Prefetch of 4 x 2 MiB to VRAM and back: the copy engine "
+		     "runs at least 4 batches (COPY_BATCHES) each way, and "
+		     "the data arrives byte-exact both ways, without CPU "
+		     "faults.");
+	igt_subtest("copy-engine-batches")
+		test_copy_engine_batches(fd);
 
 	igt_describe("16 round trips, the CPU writing new data while the "
 		     "pages are in VRAM.");
