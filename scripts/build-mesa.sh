@@ -114,6 +114,8 @@ if [ ! -e "$SRC/.vsvm-series-applied" ]; then
 				Components: main
 				Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 				EOF
+				# the lists must be read again for the new entries
+				apt_updated=
 			fi
 			[ -n "$apt_updated" ] || apt-get update -qq
 		fi

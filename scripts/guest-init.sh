@@ -17,7 +17,18 @@ ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/pts /dev/shm /dev/hugepages
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
+# The guest's /tmp is its own tmpfs. A checkout under the host's /tmp (this
+# script is $top/scripts/guest-init.sh) stays visible at its path.
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p /dev/.hosttmp
+mount --bind /tmp /dev/.hosttmp
 mount -t tmpfs tmpfs /tmp
+case $top in
+/tmp/?*)
+	mkdir -p "$top"
+	mount --bind "/dev/.hosttmp/${top#/tmp/}" "$top"
+	;;
+esac
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
