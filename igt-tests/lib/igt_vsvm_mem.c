@@ -38,6 +38,7 @@
 
 #include "drmtest.h"
 #include "igt_core.h"
+#include "igt_syncobj.h"
 #include "ioctl_wrappers.h"
 #include "igt_vsvm.h"
 #include "igt_vsvm_mem.h"
@@ -536,6 +537,169 @@ void vsvm_ctx_assert_crc(struct vsvm_ctx *c, const void *p, size_t size,
 	igt_assert_f(crc == expected,
 		     "%s: GPU checksum of %zu bytes at %p is %#x, expected %#x\n",
 		     what, size, p, crc, expected);
+}
+
+static void sync_write(int pipe_fd[2])
+{
+	igt_assert_eq(write(pipe_fd[1], "x", 1), 1);
+}
+
+static void sync_read(int pipe_fd[2])
+{
+	char b;
+
+	igt_assert_eq(read(pipe_fd[0], &b, 1), 1);
+}
+
+/**
+ * vsvm_fork_sync_init:
+ * @f: the pipes
+ *
+ * Opens the pipes, before igt_fork().
+ */
+void vsvm_fork_sync_init(struct vsvm_fork_sync *f)
+{
+	igt_assert_eq(pipe(f->to_child), 0);
+	igt_assert_eq(pipe(f->to_parent), 0);
+}
+
+/**
+ * vsvm_fork_sync_fini:
+ * @f: the pipes
+ *
+ * Closes the pipes.
+ */
+void vsvm_fork_sync_fini(struct vsvm_fork_sync *f)
+{
+	close(f->to_child[0]);
+	close(f->to_child[1]);
+	close(f->to_parent[0]);
+	close(f->to_parent[1]);
+}
+
+/**
+ * vsvm_fork_tell_child:
+ * @f: the pipes
+ *
+ * In the parent: lets the child's next vsvm_fork_wait_parent() return.
+ */
+void vsvm_fork_tell_child(struct vsvm_fork_sync *f)
+{
+	sync_write(f->to_child);
+}
+
+/**
+ * vsvm_fork_wait_child:
+ * @f: the pipes
+ *
+ * In the parent: waits for the child's next vsvm_fork_tell_parent().
+ */
+void vsvm_fork_wait_child(struct vsvm_fork_sync *f)
+{
+	sync_read(f->to_parent);
+}
+
+/**
+ * vsvm_fork_tell_parent:
+ * @f: the pipes
+ *
+ * In the child: lets the parent's next vsvm_fork_wait_child() return.
+ */
+void vsvm_fork_tell_parent(struct vsvm_fork_sync *f)
+{
+	sync_write(f->to_parent);
+}
+
+/**
+ * vsvm_fork_wait_parent:
+ * @f: the pipes
+ *
+ * In the child: waits for the parent's next vsvm_fork_tell_child().
+ */
+void vsvm_fork_wait_parent(struct vsvm_fork_sync *f)
+{
+	sync_read(f->to_child);
+}
+
+/**
+ * vsvm_engine_adds_init:
+ * @j: the jobs
+ * @fd: a vsvm DRM file descriptor
+ * @counters: the 64-bit counters
+ * @ncounters: how many
+ * @nadds: 64-bit atomic adds of 1 in each engine's job
+ * @expected: one value per counter, to which the adds of @runs runs of
+ *	      every job are added
+ * @runs: how many times the caller means to run the jobs
+ *
+ * Builds one command buffer per engine of the device; the job of engine e
+ * adds to counter (i * 5 + e) % @ncounters with its i-th command.
+ */
+void vsvm_engine_adds_init(struct vsvm_engine_adds *j, int fd,
+			   uint64_t **counters, unsigned int ncounters,
+			   unsigned int nadds, uint64_t *expected,
+			   unsigned int runs)
+{
+	j->engines = vsvm_num_engines(fd);
+	j->cbs = calloc(j->engines, sizeof(*j->cbs));
+	j->syncobjs = calloc(j->engines, sizeof(*j->syncobjs));
+	igt_assert(j->cbs && j->syncobjs);
+	for (uint32_t e = 0; e < j->engines; e++) {
+		j->cbs[e] = vsvm_cmdbuf_create(nadds *
+					       sizeof(struct drm_vsvm_cmd_atomic));
+		for (unsigned int i = 0; i < nadds; i++) {
+			unsigned int k = (i * 5 + e) % ncounters;
+
+			vsvm_emit_atomic(j->cbs[e], true, DRM_VSVM_ATOMIC_ADD,
+					 to_user_pointer(counters[k]), 1, 0, 0);
+			expected[k] += runs;
+		}
+		j->syncobjs[e] = syncobj_create(fd, 0);
+	}
+}
+
+/**
+ * vsvm_engine_adds_run:
+ * @j: the jobs
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM to run them in
+ *
+ * Submits every engine's job at once and asserts that all succeed (none
+ * ends with the job timeout, for instance).
+ *
+ * Returns: how long they took, in nanoseconds.
+ */
+uint64_t vsvm_engine_adds_run(struct vsvm_engine_adds *j, int fd,
+			      uint32_t vm_id)
+{
+	uint64_t t0 = vsvm_gettime_ns();
+
+	for (uint32_t e = 0; e < j->engines; e++)
+		vsvm_exec_signal(fd, vm_id, e, j->cbs[e], j->syncobjs[e]);
+	for (uint32_t e = 0; e < j->engines; e++) {
+		int status = vsvm_syncobj_wait_status(fd, j->syncobjs[e],
+						      VSVM_JOB_WAIT_NS);
+
+		igt_assert_f(status == 1, "the job of engine %u failed: %d\n",
+			     e, status);
+	}
+
+	return vsvm_gettime_ns() - t0;
+}
+
+/**
+ * vsvm_engine_adds_fini:
+ * @j: the jobs, none running
+ * @fd: a vsvm DRM file descriptor
+ */
+void vsvm_engine_adds_fini(struct vsvm_engine_adds *j, int fd)
+{
+	for (uint32_t e = 0; e < j->engines; e++) {
+		syncobj_destroy(fd, j->syncobjs[e]);
+		vsvm_cmdbuf_destroy(j->cbs[e]);
+	}
+	free(j->cbs);
+	free(j->syncobjs);
 }
 
 /*

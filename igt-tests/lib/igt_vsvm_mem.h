@@ -95,6 +95,43 @@ void vsvm_ctx_fill(struct vsvm_ctx *c, void *p, size_t size, uint32_t word);
 void vsvm_ctx_assert_crc(struct vsvm_ctx *c, const void *p, size_t size,
 			 uint32_t expected, const char *what);
 
+/**
+ * struct vsvm_fork_sync - pipes for a parent and its child to take turns
+ * @to_child: the parent writes, the child reads
+ * @to_parent: the child writes, the parent reads
+ */
+struct vsvm_fork_sync {
+	int to_child[2];
+	int to_parent[2];
+};
+
+void vsvm_fork_sync_init(struct vsvm_fork_sync *f);
+void vsvm_fork_sync_fini(struct vsvm_fork_sync *f);
+void vsvm_fork_tell_child(struct vsvm_fork_sync *f);
+void vsvm_fork_wait_child(struct vsvm_fork_sync *f);
+void vsvm_fork_tell_parent(struct vsvm_fork_sync *f);
+void vsvm_fork_wait_parent(struct vsvm_fork_sync *f);
+
+/**
+ * struct vsvm_engine_adds - one job of atomic adds per engine
+ * @engines: number of engines
+ * @cbs: the command buffer of each engine's job
+ * @syncobjs: the syncobj each engine's job signals
+ */
+struct vsvm_engine_adds {
+	uint32_t engines;
+	struct vsvm_cmdbuf **cbs;
+	uint32_t *syncobjs;
+};
+
+void vsvm_engine_adds_init(struct vsvm_engine_adds *j, int fd,
+			   uint64_t **counters, unsigned int ncounters,
+			   unsigned int nadds, uint64_t *expected,
+			   unsigned int runs);
+uint64_t vsvm_engine_adds_run(struct vsvm_engine_adds *j, int fd,
+			      uint32_t vm_id);
+void vsvm_engine_adds_fini(struct vsvm_engine_adds *j, int fd);
+
 struct vsvm_cpu_adders;
 
 struct vsvm_cpu_adders *vsvm_cpu_adders_start(uint64_t **counters,

@@ -543,37 +543,6 @@ static void test_exclusive_mprotect(int fd)
 	xt_fini(&t);
 }
 
-struct fork_sync {
-	int to_child[2];
-	int to_parent[2];
-};
-
-static void fork_sync_init(struct fork_sync *f)
-{
-	igt_assert_eq(pipe(f->to_child), 0);
-	igt_assert_eq(pipe(f->to_parent), 0);
-}
-
-static void fork_sync_fini(struct fork_sync *f)
-{
-	close(f->to_child[0]);
-	close(f->to_child[1]);
-	close(f->to_parent[0]);
-	close(f->to_parent[1]);
-}
-
-static void fork_tell(int pipe_fd[2])
-{
-	igt_assert_eq(write(pipe_fd[1], "x", 1), 1);
-}
-
-static void fork_wait(int pipe_fd[2])
-{
-	char b;
-
-	igt_assert_eq(read(pipe_fd[0], &b, 1), 1);
-}
-
 /*
  * hmm-tests' exclusive_cow: fork() with granted pages. The child sees
  * what the parent's GPU wrote before the fork, then writes its own copy;
@@ -585,7 +554,7 @@ static void test_exclusive_cow(int fd)
 {
 	const size_t npages = 4;
 	struct snap s0, s1;
-	struct fork_sync f;
+	struct vsvm_fork_sync f;
 	struct xt t;
 
 	xt_init(&t, fd, npages, 6);
@@ -593,20 +562,20 @@ static void test_exclusive_cow(int fd)
 	xt_run_ok(&t, "grants before fork");
 	expect_exclusive(&t, npages, 0, "grants before fork");
 
-	fork_sync_init(&f);
+	vsvm_fork_sync_init(&f);
 	igt_fork(child, 1) {
-		fork_wait(f.to_child);
+		vsvm_fork_wait_parent(&f);
 		expect_cpu_sees(&t, "child: after fork");
 		vsvm_fill_pattern(t.m.ptr, t.size, 60);
-		fork_tell(f.to_parent);
-		fork_wait(f.to_child);
+		vsvm_fork_tell_parent(&f);
+		vsvm_fork_wait_parent(&f);
 		vsvm_check_pattern(t.m.ptr, t.size, 60,
 				   "child: after the parent's GPU atomics");
-		fork_tell(f.to_parent);
+		vsvm_fork_tell_parent(&f);
 	}
 
-	fork_tell(f.to_child);
-	fork_wait(f.to_parent);
+	vsvm_fork_tell_child(&f);
+	vsvm_fork_wait_child(&f);
 	/* The old values must be the parent's, not the child's. */
 	take_snap(&t.c, &s0);
 	xt_add_pages(&t, 0, npages, 19);
@@ -619,10 +588,10 @@ static void test_exclusive_cow(int fd)
 	 */
 	igt_assert_eq_u64(VM_DELTA(&s0, &s1, EXCLUSIVE_GRANTS), npages);
 	expect_gpu_sees(&t, "parent: GPU read");
-	fork_tell(f.to_child);
-	fork_wait(f.to_parent);
+	vsvm_fork_tell_child(&f);
+	vsvm_fork_wait_child(&f);
 	igt_waitchildren();
-	fork_sync_fini(&f);
+	vsvm_fork_sync_fini(&f);
 
 	expect_cpu_sees(&t, "parent: after the child exited");
 	/* Still working as before the fork. */
@@ -797,8 +766,7 @@ static void test_exclusive_race(int fd)
 	uint64_t expected[RACE_COUNTERS] = {}, *counters[RACE_COUNTERS];
 	uint64_t cpu_total, longest = 0;
 	struct vsvm_cpu_adders *cpu;
-	struct vsvm_cmdbuf **cbs;
-	uint32_t *syncobjs;
+	struct vsvm_engine_adds gpu;
 	struct snap s1;
 	struct xt t;
 
@@ -808,35 +776,16 @@ static void test_exclusive_race(int fd)
 		counters[k] = (uint64_t *)(t.m.ptr + (k % RACE_PAGES) * SZ_4K +
 					   (k / RACE_PAGES) * 128);
 
-	cbs = calloc(t.c.engines, sizeof(*cbs));
-	syncobjs = calloc(t.c.engines, sizeof(*syncobjs));
-	igt_assert(cbs && syncobjs);
-	for (uint32_t e = 0; e < t.c.engines; e++) {
-		cbs[e] = vsvm_cmdbuf_create(RACE_ATOMICS *
-					    sizeof(struct drm_vsvm_cmd_atomic));
-		for (int j = 0; j < RACE_ATOMICS; j++) {
-			int k = (j * 5 + e) % RACE_COUNTERS;
-
-			vsvm_emit_atomic(cbs[e], true, DRM_VSVM_ATOMIC_ADD,
-					 addr(counters[k]), 1, 0, 0);
-			expected[k] += RACE_ROUNDS;
-		}
-		syncobjs[e] = syncobj_create(fd, 0);
-	}
+	vsvm_engine_adds_init(&gpu, fd, counters, RACE_COUNTERS, RACE_ATOMICS,
+			      expected, RACE_ROUNDS);
 
 	take_snap(&t.c, &t.last);
 	cpu = vsvm_cpu_adders_start(counters, RACE_COUNTERS, 2);
 	for (int round = 0; round < RACE_ROUNDS; round++) {
-		uint64_t t0 = vsvm_gettime_ns(), took;
+		uint64_t took;
 
-		for (uint32_t e = 0; e < t.c.engines; e++)
-			vsvm_exec_signal(fd, t.c.vm, e, cbs[e], syncobjs[e]);
-		for (uint32_t e = 0; e < t.c.engines; e++)
-			igt_assert_f(vsvm_syncobj_wait_status(fd, syncobjs[e],
-							      VSVM_JOB_WAIT_NS) == 1,
-				     "round %d, engine %u: the job failed\n",
-				     round, e);
-		took = vsvm_gettime_ns() - t0;
+		igt_debug("round %d\n", round);
+		took = vsvm_engine_adds_run(&gpu, fd, t.c.vm);
 		longest = took > longest ? took : longest;
 	}
 	cpu_total = vsvm_cpu_adders_stop(cpu, expected);
@@ -858,12 +807,7 @@ static void test_exclusive_race(int fd)
 			   VM_DELTA(&t.last, &s1, EXCLUSIVE_GRANTS));
 	igt_assert_eq_u64(VM_DELTA(&t.start, &s1, BYTES_TO_VRAM), 0);
 
-	for (uint32_t e = 0; e < t.c.engines; e++) {
-		syncobj_destroy(fd, syncobjs[e]);
-		vsvm_cmdbuf_destroy(cbs[e]);
-	}
-	free(cbs);
-	free(syncobjs);
+	vsvm_engine_adds_fini(&gpu, fd);
 	xt_fini(&t);
 }
 

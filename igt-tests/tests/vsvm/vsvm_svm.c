@@ -85,68 +85,12 @@ IGT_TEST_DESCRIPTION("Check vsvm's shared virtual memory: GPU access to "
 
 static int page_size;
 
-/*
- * A mapping that is a VMA of its own: @size bytes at @ptr, aligned as
- * asked, with PROT_NONE guards on both sides, all inside [@base, @base +
- * @len).
- */
-struct region {
-	void *base;
-	size_t len;
-	uint8_t *ptr;
-	size_t size;
-};
-
-static void *__map_region(struct region *r, size_t size, size_t align,
-			  int prot, int flags, int fd, off_t offset)
-{
-	uintptr_t start;
-	void *p;
-
-	if (align < (size_t)page_size)
-		align = page_size;
-	r->len = size + align + 2 * page_size;
-	r->base = mmap(NULL, r->len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	igt_assert(r->base != MAP_FAILED);
-	start = ALIGN((uintptr_t)r->base + page_size, align);
-	r->ptr = (uint8_t *)start;
-	r->size = size;
-
-	p = mmap(r->ptr, size, prot, flags | MAP_FIXED, fd, offset);
-	if (p == MAP_FAILED) {
-		int err = errno;
-
-		munmap(r->base, r->len);
-		errno = err;
-		return MAP_FAILED;
-	}
-	igt_assert(p == r->ptr);
-
-	return p;
-}
-
-static void map_region(struct region *r, size_t size, size_t align, int prot,
-		       int flags, int fd, off_t offset)
-{
-	igt_assert_f(__map_region(r, size, align, prot, flags, fd, offset) !=
-		     MAP_FAILED, "mmap of %zu bytes: %s\n", size,
-		     strerror(errno));
-}
-
 /* Anonymous private memory, touched by the CPU (pages present). */
-static void map_anon(struct region *r, size_t size, size_t align)
+static void map_anon(struct vsvm_region *r, size_t size, size_t align)
 {
-	map_region(r, size, align, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vsvm_map_region(r, size, align, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(r->ptr, 0, size);
-}
-
-static void unmap_region(struct region *r)
-{
-	if (r->base)
-		munmap(r->base, r->len);
-	r->base = NULL;
 }
 
 static uint64_t addr(const void *p)
@@ -209,7 +153,7 @@ struct svm {
 	bool own_vm;
 	uint32_t engines;
 	uint32_t engine;	/* of the last job */
-	struct region cmd, res, copy;
+	struct vsvm_region cmd, res, copy;
 	struct vsvm_cmdbuf *cb;
 	uint32_t *results;	/* a page */
 	uint8_t *copybuf;	/* COPYBUF_SIZE bytes */
@@ -263,9 +207,9 @@ static void svm_fini(struct svm *s)
 	if (s->own_vm)
 		vsvm_vm_destroy(s->fd, s->vm);
 	vsvm_cmdbuf_destroy(s->cb);
-	unmap_region(&s->cmd);
-	unmap_region(&s->res);
-	unmap_region(&s->copy);
+	vsvm_unmap_region(&s->cmd);
+	vsvm_unmap_region(&s->res);
+	vsvm_unmap_region(&s->copy);
 }
 
 static void svm_stats(struct svm *s, uint64_t st[DRM_VSVM_STAT_COUNT])
@@ -590,11 +534,11 @@ static void test_mmap_anon_shared(int fd)
 }
 
 /* A 2 MiB-aligned THP, touched by the CPU: one 2 MiB GPU entry. */
-static void map_thp(struct region *r, size_t size)
+static void map_thp(struct vsvm_region *r, size_t size)
 {
 	igt_require_f(vsvm_thp_enabled(), "transparent hugepages are disabled\n");
-	map_region(r, size, SZ_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vsvm_map_region(r, size, SZ_2M, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert_eq(madvise(r->ptr, size, MADV_HUGEPAGE), 0);
 	memset(r->ptr, 0x11, size);
 	igt_require_f(vsvm_anon_huge_kb(r->ptr) >= size >> 10,
@@ -605,7 +549,7 @@ static void map_thp(struct region *r, size_t size)
 static void test_thp(int fd)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 	uint32_t crc;
 
@@ -632,7 +576,7 @@ static void test_thp(int fd)
 	igt_assert_eq_u64(DELTA(st1, st0, PAGES_4K), 0);
 	igt_assert_eq_u64(DELTA(st1, st0, FAULTS), 0);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -642,13 +586,13 @@ static void test_thp(int fd)
  */
 static void test_thp_gpu_first(int fd)
 {
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 
 	igt_require_f(vsvm_thp_enabled(), "transparent hugepages are disabled\n");
 	svm_init(&s, fd);
-	map_region(&r, 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vsvm_map_region(&r, 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert_eq(madvise(r.ptr, r.size, MADV_HUGEPAGE), 0);
 
 	/* A write fault on the first 2 MiB, a read fault on the second. */
@@ -658,7 +602,7 @@ static void test_thp_gpu_first(int fd)
 	assert_gpu_writes(&s, r.ptr + SZ_2M, SZ_2M, 2);
 	check_rw(&s, r.ptr, r.size, 3);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -669,7 +613,7 @@ static void test_thp_gpu_first(int fd)
 static void test_thp_split(int fd)
 {
 	uint8_t *ro;
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -689,7 +633,7 @@ static void test_thp_split(int fd)
 	igt_assert_eq(mprotect(ro, page_size, PROT_READ | PROT_WRITE), 0);
 	check_rw(&s, r.ptr, SZ_2M, 4);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -697,15 +641,16 @@ static void test_hugetlb(int fd)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
 	const size_t size = 2 * SZ_2M;
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 	uint32_t crc;
 	int mfd;
 
 	svm_init(&s, fd);
-	igt_require_f(__map_region(&r, size, SZ_2M, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
-				   -1, 0) != MAP_FAILED,
+	igt_require_f(__vsvm_map_region(&r, size, SZ_2M,
+					PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS |
+					MAP_HUGETLB, -1, 0) != MAP_FAILED,
 		      "no 2 MiB hugetlb pages (%s): set vm.nr_hugepages\n",
 		      strerror(errno));
 	fill_random(r.ptr, size, 1);
@@ -722,25 +667,25 @@ static void test_hugetlb(int fd)
 	/* Across the boundary of the two huge pages. */
 	check_rw(&s, r.ptr + SZ_2M - 3 * page_size - 5, 6 * page_size, 2);
 	check_rw(&s, r.ptr, size, 3);
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 
 	/* Shared, through a hugetlbfs memfd mapped twice. */
 	mfd = memfd_create("vsvm-hugetlb", MFD_HUGETLB);
 	igt_require_f(mfd >= 0, "no hugetlbfs memfd: %s\n", strerror(errno));
 	igt_assert_eq(ftruncate(mfd, SZ_2M), 0);
 	{
-		struct region a, b;
+		struct vsvm_region a, b;
 
-		map_region(&a, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
-			   MAP_SHARED, mfd, 0);
-		map_region(&b, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
-			   MAP_SHARED, mfd, 0);
+		vsvm_map_region(&a, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
+				MAP_SHARED, mfd, 0);
+		vsvm_map_region(&b, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
+				MAP_SHARED, mfd, 0);
 		fill_random(a.ptr, SZ_2M, 4);
 		assert_gpu_reads(&s, b.ptr, SZ_2M);
 		assert_gpu_writes(&s, a.ptr + 4096 + 3, 10000, 5);
 		assert_mem_eq(b.ptr, a.ptr, SZ_2M, "second view");
-		unmap_region(&a);
-		unmap_region(&b);
+		vsvm_unmap_region(&a);
+		vsvm_unmap_region(&b);
 	}
 	close(mfd);
 	svm_fini(&s);
@@ -926,7 +871,7 @@ static void test_dax(int fd)
 	const size_t size = 2 * SZ_2M;
 	const char *dir = getenv("VSVM_DAX_DIR");
 	uint8_t *content, *check;
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 	int ffd;
 
@@ -941,9 +886,10 @@ static void test_dax(int fd)
 	igt_assert_eq(fsync(ffd), 0);
 
 	/* MAP_SYNC is only allowed on DAX files. */
-	igt_require_f(__map_region(&r, size, SZ_2M, PROT_READ | PROT_WRITE,
-				   MAP_SHARED_VALIDATE | MAP_SYNC, ffd, 0) !=
-		      MAP_FAILED,
+	igt_require_f(__vsvm_map_region(&r, size, SZ_2M,
+					PROT_READ | PROT_WRITE,
+					MAP_SHARED_VALIDATE | MAP_SYNC, ffd,
+					0) != MAP_FAILED,
 		      "%s is not DAX (MAP_SYNC: %s)\n", dir, strerror(errno));
 
 	assert_gpu_reads(&s, r.ptr, size);
@@ -962,7 +908,7 @@ static void test_dax(int fd)
 	assert_mem_eq(s.copybuf, content, size, "GPU after pwrite");
 
 	check_rw(&s, r.ptr, size, 4);
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	close(ffd);
 	free(content);
 	free(check);
@@ -1015,7 +961,7 @@ static void test_read_only(int fd)
 
 	/* A fill that starts writable and runs into read-only memory. */
 	{
-		struct region r;
+		struct vsvm_region r;
 
 		map_anon(&r, 2 * page_size, 0);
 		igt_assert_eq(mprotect(r.ptr + page_size, page_size,
@@ -1028,7 +974,7 @@ static void test_read_only(int fd)
 		assert_words(r.ptr + page_size - 8, 8, 0x12345678,
 			     "writable part");
 		assert_words(r.ptr + page_size, page_size, 0, "read-only part");
-		unmap_region(&r);
+		vsvm_unmap_region(&r);
 	}
 
 	free(content);
@@ -1040,7 +986,7 @@ static void test_read_only(int fd)
 
 static void test_prot_none(int fd)
 {
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -1071,19 +1017,19 @@ static void test_prot_none(int fd)
 		munmap(none, page_size);
 	}
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
 /* An address inside the reservation of @r, unmapped for sure. */
-static uint8_t *hole_in(struct region *r)
+static uint8_t *hole_in(struct vsvm_region *r)
 {
 	return (uint8_t *)r->base + r->len - page_size;
 }
 
 static void test_unmapped(int fd)
 {
-	struct region r;
+	struct vsvm_region r;
 	uint8_t *hole;
 	struct svm s;
 
@@ -1112,7 +1058,7 @@ static void test_unmapped(int fd)
 	assert_gpu_no_access(&s, NULL, -EFAULT, -EFAULT);
 	assert_gpu_no_access(&s, (void *)0x1000, -EFAULT, -EFAULT);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -1204,7 +1150,7 @@ static void test_munmap(int fd)
 	const size_t size = 16 * page_size;
 	uint32_t *gate;
 	uint32_t obj;
-	struct region r;
+	struct vsvm_region r;
 	uint8_t *p;
 	struct svm s;
 
@@ -1254,22 +1200,22 @@ static void test_munmap(int fd)
 	assert_gpu_no_access(&s, p, -EFAULT, -EFAULT);
 	assert_gpu_no_access(&s, p + size - 4, -EFAULT, -EFAULT);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
 static void test_mremap(int fd)
 {
 	const size_t size = 8 * page_size;
-	struct region r, dst;
+	struct vsvm_region r, dst;
 	uint8_t *content, *p;
 	struct svm s;
 
 	svm_init(&s, fd);
 	map_anon(&r, size, 0);
 	/* A destination reservation, PROT_NONE until mremap. */
-	map_region(&dst, 2 * size, 0, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vsvm_map_region(&dst, 2 * size, 0, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fill_random(r.ptr, size, 1);
 	content = malloc(size);
 	igt_assert(content);
@@ -1302,15 +1248,15 @@ static void test_mremap(int fd)
 	assert_gpu_reads(&s, p, size);
 
 	free(content);
-	unmap_region(&r);
-	unmap_region(&dst);
+	vsvm_unmap_region(&r);
+	vsvm_unmap_region(&dst);
 	svm_fini(&s);
 }
 
 static void test_mprotect(int fd)
 {
 	const size_t size = 16 * page_size;
-	struct region r;
+	struct vsvm_region r;
 	uint8_t *content;
 	struct svm s;
 
@@ -1349,14 +1295,14 @@ static void test_mprotect(int fd)
 	check_rw(&s, r.ptr, size, 4);
 
 	free(content);
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
 static void test_madvise_dontneed(int fd)
 {
 	const size_t size = 16 * page_size;
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -1380,7 +1326,7 @@ static void test_madvise_dontneed(int fd)
 	assert_words(s.copybuf, size, 0, "GPU after the second drop");
 	check_rw(&s, r.ptr, size, 3);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -1404,49 +1350,6 @@ static uint64_t pagemap(const void *p)
 #define PM_EXCLUSIVE	(1ull << 56)
 #define PM_PFN		((1ull << 55) - 1)
 
-struct fork_sync {
-	int to_child[2];
-	int to_parent[2];
-};
-
-static void fork_sync_init(struct fork_sync *f)
-{
-	igt_assert_eq(pipe(f->to_child), 0);
-	igt_assert_eq(pipe(f->to_parent), 0);
-}
-
-static void fork_sync_fini(struct fork_sync *f)
-{
-	close(f->to_child[0]);
-	close(f->to_child[1]);
-	close(f->to_parent[0]);
-	close(f->to_parent[1]);
-}
-
-static void tell_child(struct fork_sync *f)
-{
-	igt_assert_eq(write(f->to_child[1], "p", 1), 1);
-}
-
-static void wait_child(struct fork_sync *f)
-{
-	char c;
-
-	igt_assert_eq(read(f->to_parent[0], &c, 1), 1);
-}
-
-static void tell_parent(struct fork_sync *f)
-{
-	igt_assert_eq(write(f->to_parent[1], "c", 1), 1);
-}
-
-static void wait_parent(struct fork_sync *f)
-{
-	char c;
-
-	igt_assert_eq(read(f->to_child[0], &c, 1), 1);
-}
-
 enum cow_case {
 	COW_PARENT_WRITE,	/* the parent's CPU writes after fork */
 	COW_CHILD_WRITE,	/* the child's CPU writes after fork */
@@ -1460,8 +1363,8 @@ static void test_fork_cow(int fd, enum cow_case c)
 	const uint32_t original = 0x0a0a0a0a, parent = 0xfa7e4000,
 		       child_word = 0xc41d0000, gpu = 0x69a69a00;
 	uint64_t before = 0, after = 0;
-	struct fork_sync f;
-	struct region r;
+	struct vsvm_fork_sync f;
+	struct vsvm_region r;
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -1472,24 +1375,24 @@ static void test_fork_cow(int fd, enum cow_case c)
 	igt_assert_eq(svm_run(&s, 0), 1);
 	assert_gpu_reads(&s, r.ptr, size);
 
-	fork_sync_init(&f);
+	vsvm_fork_sync_init(&f);
 	igt_fork(child, 1) {
 		/* Shared with the parent until someone writes. */
-		wait_parent(&f);
+		vsvm_fork_wait_parent(&f);
 		assert_words(r.ptr, size, original, "child, first look");
 		if (c == COW_CHILD_WRITE)
 			fill_words(r.ptr, size, child_word);
-		tell_parent(&f);
+		vsvm_fork_tell_parent(&f);
 		/* What the parent did must not show here. */
-		wait_parent(&f);
+		vsvm_fork_wait_parent(&f);
 		assert_words(r.ptr, size,
 			     c == COW_CHILD_WRITE ? child_word : original,
 			     "child, after the parent");
-		tell_parent(&f);
+		vsvm_fork_tell_parent(&f);
 	}
 
-	tell_child(&f);
-	wait_child(&f);
+	vsvm_fork_tell_child(&f);
+	vsvm_fork_wait_child(&f);
 
 	switch (c) {
 	case COW_PARENT_WRITE:
@@ -1538,14 +1441,14 @@ static void test_fork_cow(int fd, enum cow_case c)
 		break;
 	}
 
-	tell_child(&f);
-	wait_child(&f);
+	vsvm_fork_tell_child(&f);
+	vsvm_fork_wait_child(&f);
 	igt_waitchildren();
-	fork_sync_fini(&f);
+	vsvm_fork_sync_fini(&f);
 
 	/* After the child is gone, everything still works. */
 	check_rw(&s, r.ptr, size, 9);
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -1576,13 +1479,13 @@ static bool is_mapped(const void *p)
 static void test_isolation(int fd)
 {
 	const size_t size = 4 * page_size;
-	struct fork_sync f;
+	struct vsvm_fork_sync f;
 	uint8_t *x;
 	struct svm s;
 
 	svm_init(&s, fd);
 	x = free_range(size);
-	fork_sync_init(&f);
+	vsvm_fork_sync_init(&f);
 
 	igt_fork(child, 1) {
 		struct svm cs;
@@ -1596,20 +1499,20 @@ static void test_isolation(int fd)
 		fill_words(p, size, 0xc41dc41d);
 		check_rw(&cs, p, size, 1);
 		fill_words(p, size, 0xc41dc41d);
-		tell_parent(&f);
-		wait_parent(&f);
+		vsvm_fork_tell_parent(&f);
+		vsvm_fork_wait_parent(&f);
 		svm_fini(&cs);
 		close(cfd);
 	}
 
-	wait_child(&f);
+	vsvm_fork_wait_child(&f);
 	igt_assert(!is_mapped(x));
 	assert_gpu_no_access(&s, x, -EFAULT, -EFAULT);
 	assert_gpu_no_access(&s, x + size - 4, -EFAULT, -EFAULT);
-	tell_child(&f);
+	vsvm_fork_tell_child(&f);
 	igt_waitchildren();
 
-	fork_sync_fini(&f);
+	vsvm_fork_sync_fini(&f);
 	svm_fini(&s);
 }
 
@@ -1659,12 +1562,12 @@ static void test_two_processes(int fd)
  */
 static void test_vm_child_shared_file(int fd)
 {
-	struct fork_sync f;
+	struct vsvm_fork_sync f;
 	uint32_t child_vm = 0;
 	struct svm s;
 
 	svm_init(&s, fd);
-	fork_sync_init(&f);
+	vsvm_fork_sync_init(&f);
 
 	igt_fork(child, 1) {
 		struct svm cs;
@@ -1674,7 +1577,7 @@ static void test_vm_child_shared_file(int fd)
 		check_rw(&cs, cs.copybuf, page_size, 1);
 		igt_assert_eq(write(f.to_parent[1], &cs.vm, sizeof(cs.vm)),
 			      sizeof(cs.vm));
-		wait_parent(&f);
+		vsvm_fork_wait_parent(&f);
 		/* Still the child's. */
 		check_rw(&cs, cs.copybuf + page_size, page_size, 2);
 		svm_fini(&cs);
@@ -1697,10 +1600,10 @@ static void test_vm_child_shared_file(int fd)
 	}
 	/* The parent's own VM is unaffected. */
 	check_rw(&s, s.copybuf, page_size, 3);
-	tell_child(&f);
+	vsvm_fork_tell_child(&f);
 	igt_waitchildren();
 
-	fork_sync_fini(&f);
+	vsvm_fork_sync_fini(&f);
 	svm_fini(&s);
 }
 
@@ -1711,7 +1614,7 @@ static void test_stats_pages_4k(int fd)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
 	const int n = 8;
-	struct region r[8];
+	struct vsvm_region r[8];
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -1749,7 +1652,7 @@ static void test_stats_pages_4k(int fd)
 	igt_assert_eq_u64(DELTA(st1, st0, JOBS), n);
 
 	for (int i = 0; i < n; i++)
-		unmap_region(&r[i]);
+		vsvm_unmap_region(&r[i]);
 	svm_fini(&s);
 }
 
@@ -1757,7 +1660,7 @@ static void test_stats_pages_4k(int fd)
 static void test_stats_pages_64k(int fd)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -1774,7 +1677,7 @@ static void test_stats_pages_64k(int fd)
 	igt_assert_eq_u64(DELTA(st0, st1, PAGES_4K), 16);
 	igt_assert_eq_u64(DELTA(st0, st1, PAGES_2M), 0);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -1785,7 +1688,7 @@ static void test_stats_pages_64k(int fd)
 static void test_stats_pages_2m(int fd, bool thp)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 	uint32_t crc;
 
@@ -1793,8 +1696,8 @@ static void test_stats_pages_2m(int fd, bool thp)
 	if (thp) {
 		map_thp(&r, SZ_2M);
 	} else {
-		map_region(&r, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		vsvm_map_region(&r, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		igt_assert_eq(madvise(r.ptr, SZ_2M, MADV_NOHUGEPAGE), 0);
 		memset(r.ptr, 0x22, SZ_2M);
 	}
@@ -1810,14 +1713,14 @@ static void test_stats_pages_2m(int fd, bool thp)
 	igt_assert_eq_u64(DELTA(st0, st1, PAGES_4K), thp ? 0 : 512);
 	igt_assert_eq_u64(DELTA(st0, st1, PAGES_2M), thp ? 1 : 0);
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
 static void test_stats_invalidations(int fd)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
-	struct region a, b, c;
+	struct vsvm_region a, b, c;
 	struct svm s;
 
 	svm_init(&s, fd);
@@ -1831,7 +1734,7 @@ static void test_stats_invalidations(int fd)
 	svm_stats(&s, st0);
 	igt_assert_eq(mprotect(c.ptr, 4 * page_size, PROT_READ), 0);
 	igt_assert_eq(madvise(c.ptr, 4 * page_size, MADV_DONTNEED), 0);
-	unmap_region(&c);
+	vsvm_unmap_region(&c);
 	svm_stats(&s, st1);
 	igt_assert_eq_u64(DELTA(st0, st1, INVALIDATIONS), 0);
 
@@ -1857,8 +1760,8 @@ static void test_stats_invalidations(int fd)
 	svm_stats(&s, st0);
 	igt_assert_eq_u64(DELTA(st1, st0, INVALIDATIONS), 0);
 
-	unmap_region(&a);
-	unmap_region(&b);
+	vsvm_unmap_region(&a);
+	vsvm_unmap_region(&b);
 	svm_fini(&s);
 }
 
@@ -1867,7 +1770,7 @@ static void test_stats_jobs(int fd)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
 	uint64_t dev0[DRM_VSVM_STAT_COUNT], dev1[DRM_VSVM_STAT_COUNT];
-	struct region r;
+	struct vsvm_region r;
 	struct svm s;
 	int ok = 0, failed = 0;
 
@@ -1895,7 +1798,7 @@ static void test_stats_jobs(int fd)
 	/* Each failed job faulted once, in vain. */
 	igt_assert_lte_u64(failed, DELTA(st0, st1, FAULTS));
 
-	unmap_region(&r);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -1908,7 +1811,7 @@ static void test_dedup(int fd, bool thp)
 {
 	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf **cbs;
-	struct region r, cmds;
+	struct vsvm_region r, cmds;
 	uint32_t *syncobjs, *go;
 	struct svm s;
 
@@ -1917,8 +1820,8 @@ static void test_dedup(int fd, bool thp)
 	if (thp) {
 		map_thp(&r, SZ_2M);
 	} else {
-		map_region(&r, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		vsvm_map_region(&r, SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		igt_assert_eq(madvise(r.ptr, SZ_2M, MADV_NOHUGEPAGE), 0);
 		memset(r.ptr, 0, SZ_2M);
 	}
@@ -1978,8 +1881,8 @@ static void test_dedup(int fd, bool thp)
 	}
 	free(cbs);
 	free(syncobjs);
-	unmap_region(&cmds);
-	unmap_region(&r);
+	vsvm_unmap_region(&cmds);
+	vsvm_unmap_region(&r);
 	svm_fini(&s);
 }
 
@@ -2147,7 +2050,7 @@ struct race {
 	uint32_t engines;
 	enum race_kind kind;
 	int memfd;
-	struct region r;
+	struct vsvm_region r;
 	volatile bool stop;
 	unsigned long ok, failed, racer_loops;
 	uint64_t max_job_ns, max_racer_ns;	/* longest job, CPU change */
@@ -2235,8 +2138,8 @@ static void race_init(struct race *rc, int fd, uint32_t vm,
 			fill_words(p + i * page_size, page_size,
 				   race_word(i % RACE_PAGES));
 		munmap(p, 2 * size);
-		map_region(&rc->r, size, 0, PROT_READ | PROT_WRITE,
-			   MAP_SHARED, rc->memfd, 0);
+		vsvm_map_region(&rc->r, size, 0, PROT_READ | PROT_WRITE,
+				MAP_SHARED, rc->memfd, 0);
 	} else {
 		map_anon(&rc->r, size, 0);
 	}
@@ -2244,7 +2147,7 @@ static void race_init(struct race *rc, int fd, uint32_t vm,
 
 static void race_fini(struct race *rc)
 {
-	unmap_region(&rc->r);
+	vsvm_unmap_region(&rc->r);
 	if (rc->memfd >= 0)
 		close(rc->memfd);
 }

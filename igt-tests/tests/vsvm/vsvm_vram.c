@@ -589,7 +589,7 @@ static void test_residency_max(int fd)
 
 	vsvm_ctx_init(&c, fd);
 	vsvm_map_region(&m, npages * SZ_4K, 0, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	igt_assert(mmap(m.ptr, 32 * page_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
 		   m.ptr);
@@ -866,13 +866,15 @@ static void test_migrate_multiple(int fd)
 					   DRM_VSVM_REGION_VRAM),
 				  NPAGES(size));
 		assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-		vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 100 + r, 0),
-			       "in VRAM");
+		vsvm_ctx_assert_crc(&c, m.ptr, size,
+				    vsvm_pattern_crc(size, 100 + r, 0),
+				    "in VRAM");
 		/* CPU writes fault the pages back first. */
 		vsvm_fill_pattern(m.ptr, size, 101 + r);
 		assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
-		vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 101 + r, 0),
-			       "written by the CPU");
+		vsvm_ctx_assert_crc(&c, m.ptr, size,
+				    vsvm_pattern_crc(size, 101 + r, 0),
+				    "written by the CPU");
 	}
 	vsvm_check_pattern(m.ptr, size, 100 + rounds, "after the rounds");
 	vsvm_unmap_region(&m);
@@ -907,7 +909,8 @@ static void test_gpu_access_vram(int fd)
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size), "read");
 
 	/* A fill across the 2 MiB boundary. */
-	vsvm_ctx_fill(&c, m.ptr + SZ_2M - SZ_64K - 12, SZ_64K + 4 * SZ_4K, word);
+	vsvm_ctx_fill(&c, m.ptr + SZ_2M - SZ_64K - 12, SZ_64K + 4 * SZ_4K,
+		      word);
 	for (size_t i = 0; i < (SZ_64K + 4 * SZ_4K) / 4; i++)
 		memcpy(expect + SZ_2M - SZ_64K - 12 + 4 * i, &word, 4);
 
@@ -931,7 +934,7 @@ static void test_gpu_access_vram(int fd)
 	igt_assert_eq(vsvm_ctx_run(&c), 1);
 
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
-		       "after GPU writes");
+			    "after GPU writes");
 	stats_dev(fd, d1);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
 	igt_assert_eq_u64(DELTA(d0, d1, CPU_FAULTS), 0);
@@ -1025,7 +1028,7 @@ static void test_migrate_release(int fd)
 			 DRM_VSVM_RESIDENCY_VRAM);
 	/* The rest, with one 4 KiB page of it faulted back first. */
 	__vsvm_check_pattern(m.ptr + 3 * SZ_2M + SZ_64K, 8, 5,
-			(3 * SZ_2M + SZ_64K) / 8, "one word");
+			     (3 * SZ_2M + SZ_64K) / 8, "one word");
 	vsvm_unmap_region(&m);
 	wait_vram_pages(fd, base, "after munmap");
 
@@ -1074,7 +1077,7 @@ static void test_migrate_vm_destroy(int fd)
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size));
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 7, 0),
-		       "through another VM");
+			    "through another VM");
 	vsvm_check_pattern(m.ptr, size, 7, "after the VM was destroyed");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	wait_vram_pages(fd, base, "after the CPU faulted everything back");
@@ -1166,7 +1169,7 @@ static void test_never_migrated(int fd, enum mem_kind kind)
 		break;
 	case MEM_ANON_SHARED:
 		vsvm_map_region(&m, size, SZ_2M, rw, MAP_SHARED | MAP_ANONYMOUS,
-			   -1, 0);
+				-1, 0);
 		vsvm_fill_pattern(m.ptr, size, 13);
 		break;
 	case MEM_MEMFD:
@@ -1175,14 +1178,15 @@ static void test_never_migrated(int fd, enum mem_kind kind)
 		igt_assert_fd(ffd);
 		igt_assert_eq(ftruncate(ffd, size), 0);
 		vsvm_map_region(&m, size, SZ_2M, rw,
-			   kind == MEM_MEMFD ? MAP_SHARED : MAP_PRIVATE,
-			   ffd, 0);
+				kind == MEM_MEMFD ? MAP_SHARED : MAP_PRIVATE,
+				ffd, 0);
 		vsvm_fill_pattern(m.ptr, size, 14);
 		break;
 	case MEM_HUGETLB:
 		igt_require_f(__vsvm_map_region(&m, size, SZ_2M, rw,
-					   MAP_PRIVATE | MAP_ANONYMOUS |
-					   MAP_HUGETLB, -1, 0) != MAP_FAILED,
+						MAP_PRIVATE | MAP_ANONYMOUS |
+						MAP_HUGETLB, -1, 0) !=
+			      MAP_FAILED,
 			      "no 2 MiB hugetlb pages (%s): set vm.nr_hugepages\n",
 			      strerror(errno));
 		vsvm_fill_pattern(m.ptr, size, 15);
@@ -1192,8 +1196,8 @@ static void test_never_migrated(int fd, enum mem_kind kind)
 		ffd = vsvm_create_file(dax, size, 16);
 		igt_assert_eq(fsync(ffd), 0);
 		igt_require_f(__vsvm_map_region(&m, size, SZ_2M, rw,
-					   MAP_SHARED_VALIDATE | MAP_SYNC,
-					   ffd, 0) != MAP_FAILED,
+						MAP_SHARED_VALIDATE | MAP_SYNC,
+						ffd, 0) != MAP_FAILED,
 			      "%s is not DAX (MAP_SYNC: %s)\n", dax,
 			      strerror(errno));
 		break;
@@ -1236,7 +1240,7 @@ static void test_partial(int fd)
 		total += len[i];
 	vsvm_ctx_init(&c, fd);
 	vsvm_map_region(&r, total, SZ_2M, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ffd = vsvm_create_file(vsvm_file_dir(), len[FILE], 20);
 	part[0] = r.ptr;
 	for (int i = 1; i < NPARTS; i++)
@@ -1403,7 +1407,7 @@ static void test_granularity(int fd, uint64_t g)
 	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size + 2 * SZ_2M));
 	vsvm_ctx_assert_crc(&c, m.ptr, size + 2 * SZ_2M,
-		       vsvm_pattern_crc(size + 2 * SZ_2M, 40, 0), "in VRAM");
+			    vsvm_pattern_crc(size + 2 * SZ_2M, 40, 0), "in VRAM");
 	vsvm_check_pattern(m.ptr, size + 2 * SZ_2M, 40, "after prefetch");
 	assert_residency(&c, m.ptr, size + 2 * SZ_2M,
 			 DRM_VSVM_RESIDENCY_SYSTEM);
@@ -1525,7 +1529,7 @@ static void test_preferred_loc(int fd)
 	vsvm_check_pattern(m.ptr, SZ_64K, 50, "before the fill");
 	vsvm_check_words(m.ptr + SZ_64K, SZ_1M, word, "GPU fill of VRAM");
 	__vsvm_check_pattern(m.ptr + SZ_64K + SZ_1M, size - SZ_64K - SZ_1M, 50,
-			(SZ_64K + SZ_1M) / 8, "after the fill");
+			     (SZ_64K + SZ_1M) / 8, "after the fill");
 
 	/* Preference cleared: GPU accesses leave the memory alone. */
 	vsvm_madvise(fd, c.vm, addr(m.ptr), size, DRM_VSVM_ATTR_PREFERRED_LOC,
@@ -1533,7 +1537,7 @@ static void test_preferred_loc(int fd)
 	assert_attr(&c, DRM_VSVM_ATTR_PREFERRED_LOC, m.ptr, 0, NULL, NULL);
 	vsvm_ctx_fill(&c, m.ptr + SZ_2M, SZ_64K, word);
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, m.ptr, size),
-		       "after clearing the preference");
+			    "after clearing the preference");
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
 	vsvm_unmap_region(&m);
@@ -1565,7 +1569,7 @@ static void test_attrs_split(int fd, bool gpu)
 	 * by the GPU nearby.
 	 */
 	vsvm_map_region(&r, SZ_512M, SZ_512M, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	p = mmap(r.ptr + SZ_512M / 2, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	igt_assert(p == r.ptr + SZ_512M / 2);
@@ -1579,7 +1583,7 @@ static void test_attrs_split(int fd, bool gpu)
 		     SZ_64K);
 	if (gpu)
 		vsvm_ctx_assert_crc(&c, p, size, vsvm_pattern_crc(size, 60, 0),
-			       "before the split");
+				    "before the split");
 
 	/* Split the VMA in three. */
 	igt_assert_eq(mprotect(PG(12), 4 * SZ_4K, PROT_READ), 0);
@@ -1595,7 +1599,7 @@ static void test_attrs_split(int fd, bool gpu)
 		/* The attribute still works on every side of the split. */
 		vsvm_check_pattern(p, size, 60, "before the second GPU read");
 		vsvm_ctx_assert_crc(&c, p, size, vsvm_pattern_crc(size, 60, 0),
-			       "after the split");
+				    "after the split");
 		assert_residency(&c, lo, hi - lo, DRM_VSVM_RESIDENCY_VRAM);
 		vsvm_check_pattern(p, size, 60, "after the split");
 	}
@@ -1666,7 +1670,7 @@ static void test_gpu_access_read(int fd)
 		    DRM_VSVM_GPU_ACCESS_READ, m.ptr, m.ptr + size);
 
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 90, 0),
-		       "GPU read-only");
+			    "GPU read-only");
 	vsvm_emit_write32(c.cb, addr(m.ptr + off), 1);
 	igt_assert_eq(vsvm_ctx_run(&c), -EACCES);
 	vsvm_vm_error(fd, c.vm, &err);
@@ -1807,8 +1811,9 @@ static void test_overcommit(int fd)
 		/* The GPU reads slices, wherever they are now... */
 		for (size_t off = 0; off < size; off += size / 8)
 			vsvm_ctx_assert_crc(&c, m.ptr + off, SZ_2M,
-				       vsvm_pattern_crc(SZ_2M, seed, off / 8),
-				       "overcommitted");
+					    vsvm_pattern_crc(SZ_2M, seed,
+							     off / 8),
+					    "overcommitted");
 		/* ... and writes 64 KiB of every 2 MiB, in one job. */
 		for (size_t off = 0; off < size; off += SZ_2M)
 			vsvm_emit_fill(c.cb, addr(m.ptr + off +
@@ -1821,13 +1826,13 @@ static void test_overcommit(int fd)
 			size_t hole = (off / SZ_2M % 32) * SZ_64K;
 
 			__vsvm_check_pattern(m.ptr + off, hole, seed, off / 8,
-					"overcommitted, CPU read");
+					     "overcommitted, CPU read");
 			vsvm_check_words(m.ptr + off + hole, SZ_64K, word,
-				    "overcommitted, GPU writes");
+					 "overcommitted, GPU writes");
 			__vsvm_check_pattern(m.ptr + off + hole + SZ_64K,
-					SZ_2M - hole - SZ_64K, seed,
-					(off + hole + SZ_64K) / 8,
-					"overcommitted, CPU read");
+					     SZ_2M - hole - SZ_64K, seed,
+					     (off + hole + SZ_64K) / 8,
+					     "overcommitted, CPU read");
 		}
 		PHASE("CPU check");
 #undef PHASE
@@ -1882,9 +1887,9 @@ static void test_fork_vram(int fd)
 		/* CPU writes to pages still in VRAM, shared with the parent. */
 		vsvm_fill_pattern_at(m.ptr + half, size - half, 81, half / 8);
 		__vsvm_check_pattern(m.ptr, half, 80, 0,
-				"child: the half the parent's GPU wrote");
+				     "child: the half the parent's GPU wrote");
 		__vsvm_check_pattern(m.ptr + half, size - half, 81, half / 8,
-				"child: its own writes");
+				     "child: its own writes");
 		igt_assert_eq(write(c2p[1], &b, 1), 1);
 	}
 
@@ -1900,7 +1905,7 @@ static void test_fork_vram(int fd)
 	for (size_t i = 0; i < half / 4; i++)
 		memcpy(expect + 4 * i, &word, 4);
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
-		       "parent after its GPU write");
+			    "parent after its GPU write");
 
 	igt_assert_eq(write(p2c[1], &b, 1), 1);
 	igt_assert_eq(read(c2p[0], &b, 1), 1);
@@ -1909,9 +1914,9 @@ static void test_fork_vram(int fd)
 	/* Nothing of the child's writes here. */
 	vsvm_check_words(m.ptr, half, word, "parent: its GPU writes");
 	__vsvm_check_pattern(m.ptr + half, size - half, 80, half / 8,
-			"parent: the half the child wrote");
+			     "parent: the half the child wrote");
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
-		       "parent after the child exited");
+			    "parent after the child exited");
 
 	free(expect);
 	close(p2c[0]);
@@ -1978,9 +1983,8 @@ static void test_cpu_gpu_atomics(int fd)
 	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
 	uint64_t expected[NCOUNTERS] = {}, *counters[NCOUNTERS];
 	struct vsvm_cpu_adders *cpu;
-	struct vsvm_cmdbuf **cbs;
+	struct vsvm_engine_adds gpu;
 	uint64_t cpu_total;
-	uint32_t *syncobjs;
 	struct vsvm_region m;
 	struct vsvm_ctx c;
 
@@ -1995,21 +1999,8 @@ static void test_cpu_gpu_atomics(int fd)
 	igt_assert_eq_u64(prefetch(&c, m.ptr, 16 * SZ_4K,
 				   DRM_VSVM_REGION_VRAM), 16);
 
-	cbs = calloc(c.engines, sizeof(*cbs));
-	syncobjs = calloc(c.engines, sizeof(*syncobjs));
-	igt_assert(cbs && syncobjs);
-	for (uint32_t e = 0; e < c.engines; e++) {
-		cbs[e] = vsvm_cmdbuf_create(GPU_ATOMICS *
-					    sizeof(struct drm_vsvm_cmd_atomic));
-		for (int j = 0; j < GPU_ATOMICS; j++) {
-			int k = (j * 5 + e) % NCOUNTERS;
-
-			vsvm_emit_atomic(cbs[e], true, DRM_VSVM_ATOMIC_ADD,
-					 addr(counters[k]), 1, 0, 0);
-			expected[k]++;
-		}
-		syncobjs[e] = syncobj_create(fd, 0);
-	}
+	vsvm_engine_adds_init(&gpu, fd, counters, NCOUNTERS, GPU_ATOMICS,
+			      expected, 1);
 
 	stats_vm(&c, v0);
 	stats_dev(fd, d0);
@@ -2018,11 +2009,7 @@ static void test_cpu_gpu_atomics(int fd)
 	 * system memory: the GPU's first accesses then migrate it again.
 	 */
 	cpu = vsvm_cpu_adders_start(counters, NCOUNTERS, nthreads);
-	for (uint32_t e = 0; e < c.engines; e++)
-		vsvm_exec_signal(fd, c.vm, e, cbs[e], syncobjs[e]);
-	for (uint32_t e = 0; e < c.engines; e++)
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, syncobjs[e],
-						       VSVM_JOB_WAIT_NS), 1);
+	vsvm_engine_adds_run(&gpu, fd, c.vm);
 	cpu_total = vsvm_cpu_adders_stop(cpu, expected);
 	stats_vm(&c, v1);
 	stats_dev(fd, d1);
@@ -2039,12 +2026,7 @@ static void test_cpu_gpu_atomics(int fd)
 	igt_assert_lt_u64(0, DELTA(d0, d1, CPU_FAULTS));
 	igt_assert_lt_u64(0, DELTA(v0, v1, BYTES_TO_VRAM));
 
-	for (uint32_t e = 0; e < c.engines; e++) {
-		syncobj_destroy(fd, syncobjs[e]);
-		vsvm_cmdbuf_destroy(cbs[e]);
-	}
-	free(cbs);
-	free(syncobjs);
+	vsvm_engine_adds_fini(&gpu, fd);
 	vsvm_unmap_region(&m);
 	vsvm_ctx_fini(&c);
 }
