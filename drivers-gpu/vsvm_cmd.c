@@ -57,7 +57,8 @@ static int vsvm_mem_fail(struct vsvm_job *job, u64 va,
 
 /*
  * Translate @va for @access and map its page. On success the notifier lock
- * is held for reading until vsvm_mem_unmap().
+ * is held for reading until vsvm_mem_unmap(), and so is a page the fault
+ * handler granted exclusive access to for this access, if any.
  */
 static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 			  enum vsvm_access access, int *err)
@@ -65,6 +66,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 	struct vsvm_vm *vm = job->vm;
 	bool write = access == VSVM_ACCESS_WRITE ||
 		     access == VSVM_ACCESS_ATOMIC;
+	struct page *held = NULL;
 
 	if (va >= VSVM_VA_LIMIT) {
 		*err = vsvm_mem_fail(job, va, access, -EFAULT);
@@ -79,7 +81,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 
 		*err = vsvm_job_cancelled(job);
 		if (*err)
-			return NULL;
+			break;
 
 		down_read(&vm->svm.notifier_lock);
 		pte = vsvm_pt_lookup(&vm->pt, va, &shift);
@@ -88,6 +90,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 			u64 addr = (pte & VSVM_PTE_ADDR_MASK) +
 				   (va & (BIT_ULL(shift) - 1));
 
+			job->held_page = held;
 			if (pte & VSVM_PTE_VRAM) {
 				void *p = vsvm_vram_ptr(vm->vdev, addr);
 
@@ -99,20 +102,27 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 			       offset_in_page(va);
 		}
 		up_read(&vm->svm.notifier_lock);
+		/* the CPU changed the page since the fault: fault again */
+		vsvm_svm_exclusive_release(held);
+		held = NULL;
 
-		ret = vsvm_fault_raise(vm, va, access);
+		ret = vsvm_fault_raise(vm, va, access, &held);
 		if (ret) {
 			*err = vsvm_mem_fail(job, va, access, ret);
-			return NULL;
+			break;
 		}
 		cond_resched();
 	}
+	vsvm_svm_exclusive_release(held);
+	return NULL;
 }
 
 static void vsvm_mem_unmap(struct vsvm_job *job, void *ptr)
 {
 	kunmap_local(ptr);
 	up_read(&job->vm->svm.notifier_lock);
+	vsvm_svm_exclusive_release(job->held_page);
+	job->held_page = NULL;
 }
 
 /* Length of the piece of [va, va + len) that lies in va's page. */

@@ -38,6 +38,9 @@ static const char *const vsvm_stat_names[DRM_VSVM_STAT_COUNT] = {
 	[DRM_VSVM_STAT_CPU_FAULTS] = "cpu_faults",
 	[DRM_VSVM_STAT_EVICTIONS] = "evictions",
 	[DRM_VSVM_STAT_VRAM_PAGES] = "vram_pages",
+	[DRM_VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive_grants",
+	[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive_revokes",
+	[DRM_VSVM_STAT_COPY_BATCHES] = "copy_batches",
 };
 
 static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)

@@ -52,6 +52,8 @@ struct vsvm_engine {
  * @cancel: set by the timeout handler: the engine stops the job
  * @fault_address: address of the failed access, for the error record
  * @fault_access: DRM_VSVM_ACCESS_* of the failed access
+ * @held_page: page held locked for the access in progress, granted for
+ *	exclusive access by the fault handler (vsvm_atomic.c), or NULL
  */
 struct vsvm_job {
 	struct drm_sched_job base;
@@ -65,6 +67,7 @@ struct vsvm_job {
 	atomic_t cancel;
 	u64 fault_address;
 	u32 fault_access;
+	struct page *held_page;
 };
 
 int vsvm_engines_init(struct vsvm_device *vdev);

@@ -30,6 +30,7 @@
  * @addr: the faulting address
  * @access: the access kind
  * @result: what vsvm_svm_fault() returned
+ * @locked: a page the handler holds for the engine's replay, or NULL
  * @done: completed by the handler
  */
 struct vsvm_fault {
@@ -38,6 +39,7 @@ struct vsvm_fault {
 	u64 addr;
 	enum vsvm_access access;
 	int result;
+	struct page *locked;
 	struct completion done;
 };
 
@@ -57,7 +59,8 @@ static void vsvm_fault_work(struct work_struct *work)
 		if (!f)
 			break;
 
-		f->result = vsvm_svm_fault(f->vm, f->addr, f->access);
+		f->result = vsvm_svm_fault(f->vm, f->addr, f->access,
+					   &f->locked);
 		complete(&f->done);
 	}
 }
@@ -67,10 +70,14 @@ static void vsvm_fault_work(struct work_struct *work)
  * @vm: the faulting VM; the caller holds a reference
  * @addr: the faulting address
  * @access: the access kind
+ * @locked: out: a page held for the replay (vsvm_svm_fault()), which the
+ *	caller releases with vsvm_svm_exclusive_release() after the access;
+ *	NULL if none
  *
  * Return: as vsvm_svm_fault().
  */
-int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access)
+int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
+		     struct page **locked)
 {
 	struct vsvm_device *vdev = vm->vdev;
 	struct vsvm_fault f = {
@@ -85,6 +92,7 @@ int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access)
 	spin_unlock(&vdev->fault_lock);
 	queue_work(vdev->fault_wq, &vdev->fault_work);
 	wait_for_completion(&f.done);
+	*locked = f.locked;
 	return f.result;
 }
 

@@ -8,9 +8,19 @@
  *
  * Pages move between system memory and VRAM with core mm's migrate_vma
  * (by virtual range, for a VM) and migrate_device (by physical range, for
- * eviction), in chunks of at most 2 MiB: setup, allocate and copy the whole
- * chunk, then migrate_vma_pages() and migrate_vma_finalize(). 6.12 has no
- * device-private THP, so a 2 MiB chunk moves as 512 pages in one batch.
+ * eviction), in chunks of at most 2 MiB. 6.12 has no device-private THP, so
+ * a 2 MiB chunk moves as 512 pages in one batch. Copies run on the copy
+ * engine (vsvm_copy.c), one batch per chunk, and two chunks are in flight:
+ *
+ * 1. the walk runs migrate_vma_setup() for chunk N, allocates its new
+ *    pages, runs migrate_vma_pages() (struct page metadata only) and
+ *    submits the chunk's copy batch;
+ * 2. meanwhile the engine copies chunk N-1 and then runs
+ *    migrate_vma_finalize() for it: only then do its new pages become
+ *    visible. The walk waits for chunk N-1 before it reuses its slot.
+ *
+ * The walk holds mmap_lock until every chunk it started is finalized.
+ *
  * Partial migration is normal: pages core mm will not move stay where they
  * are and stay mirrored.
  *
@@ -30,6 +40,8 @@
  * fault per migrated range and keeps a single path that writes GPU entries.
  */
 
+#include <linux/completion.h>
+#include <linux/dma-fence.h>
 #include <linux/highmem.h>
 #include <linux/hmm.h>
 #include <linux/migrate.h>
@@ -48,6 +60,7 @@
 #include "vsvm_vram.h"
 
 #define VSVM_CPU_FAULT_PAGES	(SZ_64K >> PAGE_SHIFT)
+#define VSVM_MIGRATE_PAGES	(SZ_2M >> PAGE_SHIFT)
 
 static unsigned int vram_min_residency_ms = 2;
 module_param(vram_min_residency_ms, uint, 0644);
@@ -74,25 +87,6 @@ static struct vsvm_device *vsvm_page_device(struct page *page)
 	return container_of(page->pgmap, struct vsvm_device, vram.pgmap);
 }
 
-static void vsvm_copy_to_vram(struct vsvm_device *vdev, struct page *dpage,
-			      struct page *spage)
-{
-	void *dst = vsvm_vram_ptr(vdev, vsvm_vram_page_offset(vdev, dpage));
-
-	if (spage)
-		memcpy_from_page(dst, spage, 0, PAGE_SIZE);
-	else
-		memset(dst, 0, PAGE_SIZE);
-}
-
-static void vsvm_copy_from_vram(struct vsvm_device *vdev, struct page *dpage,
-				struct page *spage)
-{
-	memcpy_to_page(dpage, 0,
-		       vsvm_vram_ptr(vdev, vsvm_vram_page_offset(vdev, spage)),
-		       PAGE_SIZE);
-}
-
 static bool vsvm_vma_migratable(struct vm_area_struct *vma)
 {
 	return vma_is_anonymous(vma) && !vma_is_dax(vma) &&
@@ -117,161 +111,215 @@ static u64 vsvm_chunk_end(struct vsvm_vm *vm, u64 addr, u64 lo, u64 hi)
 	return addr + PAGE_SIZE;
 }
 
-/*
- * Move one chunk (a power of two of pages, at most 2 MiB, aligned, inside
- * @vma) to VRAM. mmap_lock held.
+/**
+ * struct vsvm_migrate_chunk - one chunk of a migration walk in flight
+ * @mig: the chunk's migrate_vma
+ * @vm: the VM migrating
+ * @done: completed once the chunk is finalized
+ * @moved: pages moved, valid once @done
+ * @active: set up and not yet waited for
+ * @queued: the copy engine finishes the chunk (completes @done)
+ * @moving: migrate_vma_pages() was called: the entries of @dst that kept
+ *	MIGRATE_PFN_MIGRATE in @src moved
+ * @src: source pfns of @mig
+ * @dst: destination pfns of @mig
  */
-static long vsvm_migrate_chunk_to_vram(struct vsvm_vm *vm,
-				       struct vm_area_struct *vma,
-				       u64 start, u64 end)
+struct vsvm_migrate_chunk {
+	struct migrate_vma mig;
+	struct vsvm_vm *vm;
+	struct completion done;
+	long moved;
+	bool active;
+	bool queued;
+	bool moving;
+	unsigned long src[VSVM_MIGRATE_PAGES];
+	unsigned long dst[VSVM_MIGRATE_PAGES];
+};
+
+/*
+ * Give each collected page of a chunk a VRAM page and queue the copies.
+ * Holes (never touched pages) are zero-filled here: migrate_vma_pages()
+ * maps them at once, while copied pages stay behind migration entries
+ * until migrate_vma_finalize().
+ */
+static void vsvm_migrate_alloc_vram(struct vsvm_device *vdev,
+				    struct vsvm_migrate_chunk *ch,
+				    struct vsvm_copy *copy)
 {
-	struct vsvm_device *vdev = vm->vdev;
-	unsigned long npages = (end - start) >> PAGE_SHIFT, i;
-	struct migrate_vma mig = {
-		.vma = vma,
-		.start = start,
-		.end = end,
-		.pgmap_owner = vdev,
-		.flags = MIGRATE_VMA_SELECT_SYSTEM,
-	};
+	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
 	struct vsvm_vram_block *block;
-	long moved = 0;
-	int ret;
-
-	mig.src = kcalloc(npages, sizeof(*mig.src), GFP_KERNEL);
-	mig.dst = kcalloc(npages, sizeof(*mig.dst), GFP_KERNEL);
-	if (!mig.src || !mig.dst) {
-		moved = -ENOMEM;
-		goto out_free;
-	}
-
-	ret = migrate_vma_setup(&mig);
-	if (ret) {
-		moved = ret;
-		goto out_free;
-	}
-	if (!mig.cpages)
-		goto out_finalize;
 
 	block = vsvm_vram_alloc(vdev, npages);
 	if (!block)
-		goto out_finalize;	/* VRAM full: the chunk stays put */
+		return;	/* VRAM full: the chunk stays put */
 
 	for (i = 0; i < npages; i++) {
+		struct page *spage = migrate_pfn_to_page(ch->src[i]);
 		struct page *dpage = pfn_to_page(vdev->vram.pfn_first +
 			(gpu_buddy_block_offset(block->buddy) >> PAGE_SHIFT) + i);
+		u64 off = vsvm_vram_page_offset(vdev, dpage);
 
-		if (!(mig.src[i] & MIGRATE_PFN_MIGRATE)) {
+		if (!(ch->src[i] & MIGRATE_PFN_MIGRATE)) {
 			vsvm_vram_block_put(block);
 			continue;
 		}
 		dpage->zone_device_data = block;
 		zone_device_page_init(dpage);
-		vsvm_copy_to_vram(vdev, dpage, migrate_pfn_to_page(mig.src[i]));
-		mig.dst[i] = migrate_pfn(page_to_pfn(dpage));
-		if (mig.src[i] & MIGRATE_PFN_WRITE)
-			mig.dst[i] |= MIGRATE_PFN_WRITE;
+		if (spage)
+			vsvm_copy_add(copy, spage, off);
+		else
+			vsvm_copy_page(vdev, true, NULL, off);
+		ch->dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (ch->src[i] & MIGRATE_PFN_WRITE)
+			ch->dst[i] |= MIGRATE_PFN_WRITE;
 	}
-	migrate_vma_pages(&mig);
-	for (i = 0; i < npages; i++)
-		if (mig.src[i] & MIGRATE_PFN_MIGRATE)
-			moved++;
-
-out_finalize:
-	migrate_vma_finalize(&mig);
-	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_BYTES_TO_VRAM, moved << PAGE_SHIFT);
-	trace_vsvm_migrate(vm->id, start, end, true, moved);
-out_free:
-	kfree(mig.dst);
-	kfree(mig.src);
-	return moved;
 }
 
-/*
- * Move the VRAM pages of one chunk of @vma back to system memory.
- * mmap_lock held.
- */
-static long vsvm_migrate_chunk_to_system(struct vsvm_vm *vm,
-					 struct vm_area_struct *vma,
-					 u64 start, u64 end)
+/* Give each collected VRAM page of a chunk a system page, queue copies. */
+static void vsvm_migrate_alloc_system(struct vsvm_device *vdev,
+				      struct vsvm_migrate_chunk *ch,
+				      struct vsvm_copy *copy)
 {
-	struct vsvm_device *vdev = vm->vdev;
-	unsigned long npages = (end - start) >> PAGE_SHIFT, i;
-	struct migrate_vma mig = {
-		.vma = vma,
-		.start = start,
-		.end = end,
-		.pgmap_owner = vdev,
-		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
-	};
-	long moved = 0;
-	int ret;
+	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
 
-	mig.src = kcalloc(npages, sizeof(*mig.src), GFP_KERNEL);
-	mig.dst = kcalloc(npages, sizeof(*mig.dst), GFP_KERNEL);
-	if (!mig.src || !mig.dst) {
-		moved = -ENOMEM;
-		goto out_free;
-	}
-
-	ret = migrate_vma_setup(&mig);
-	if (ret) {
-		moved = ret;
-		goto out_free;
-	}
-	for (i = 0; i < npages && mig.cpages; i++) {
-		struct page *spage = migrate_pfn_to_page(mig.src[i]);
+	for (i = 0; i < npages; i++) {
+		struct page *spage = migrate_pfn_to_page(ch->src[i]);
 		struct page *dpage;
 
-		if (!spage || !(mig.src[i] & MIGRATE_PFN_MIGRATE))
+		if (!spage || !(ch->src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma,
-				       start + (i << PAGE_SHIFT));
+		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, ch->mig.vma,
+				       ch->mig.start + (i << PAGE_SHIFT));
 		if (!dpage)
 			continue;
 		lock_page(dpage);
-		vsvm_copy_from_vram(vdev, dpage, spage);
-		mig.dst[i] = migrate_pfn(page_to_pfn(dpage));
-		if (mig.src[i] & MIGRATE_PFN_WRITE)
-			mig.dst[i] |= MIGRATE_PFN_WRITE;
+		vsvm_copy_add(copy, dpage, vsvm_vram_page_offset(vdev, spage));
+		ch->dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (ch->src[i] & MIGRATE_PFN_WRITE)
+			ch->dst[i] |= MIGRATE_PFN_WRITE;
 	}
-	migrate_vma_pages(&mig);
-	for (i = 0; i < npages; i++)
-		if (mig.dst[i] && (mig.src[i] & MIGRATE_PFN_MIGRATE))
-			moved++;
-	migrate_vma_finalize(&mig);
-	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_BYTES_TO_SYSTEM,
-			 moved << PAGE_SHIFT);
-	trace_vsvm_migrate(vm->id, start, end, false, moved);
-out_free:
-	kfree(mig.dst);
-	kfree(mig.src);
-	return moved;
 }
 
-typedef long (*vsvm_chunk_fn)(struct vsvm_vm *vm, struct vm_area_struct *vma,
-			      u64 start, u64 end);
+/*
+ * Make a chunk's new pages visible and account for them: run by the copy
+ * engine once the chunk's copies are done, or by the walk when nothing was
+ * queued.
+ */
+static void vsvm_migrate_chunk_finish(void *data)
+{
+	struct vsvm_migrate_chunk *ch = data;
+	bool to_vram = ch->mig.flags & MIGRATE_VMA_SELECT_SYSTEM;
+	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
+	long moved = 0;
+
+	for (i = 0; ch->moving && i < npages; i++)
+		if (ch->dst[i] && (ch->src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
+	migrate_vma_finalize(&ch->mig);
+	vsvm_vm_stat_add(ch->vm, to_vram ? DRM_VSVM_STAT_BYTES_TO_VRAM :
+					   DRM_VSVM_STAT_BYTES_TO_SYSTEM,
+			 moved << PAGE_SHIFT);
+	trace_vsvm_migrate(ch->vm->id, ch->mig.start, ch->mig.end, to_vram,
+			   moved);
+	ch->moved = moved;
+	complete(&ch->done);
+}
 
 /*
- * Walk [start, end) of the VM's address space chunk by chunk. The VM's
+ * Start moving one chunk (a power of two of pages, at most 2 MiB, aligned,
+ * inside @vma): collect its pages, give them new pages, migrate the struct
+ * page metadata and queue the copies on the copy engine, which then
+ * finalizes the chunk. vsvm_migrate_chunk_end() waits for it. mmap_lock
+ * held until then.
+ */
+static int vsvm_migrate_chunk_begin(struct vsvm_vm *vm,
+				    struct vsvm_migrate_chunk *ch,
+				    struct vm_area_struct *vma, u64 start,
+				    u64 end, bool to_vram)
+{
+	struct vsvm_device *vdev = vm->vdev;
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	struct vsvm_copy *copy;
+	int ret;
+
+	memset(ch->dst, 0, npages * sizeof(*ch->dst));
+	ch->mig = (struct migrate_vma) {
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.src = ch->src,
+		.dst = ch->dst,
+		.pgmap_owner = vdev,
+		.flags = to_vram ? MIGRATE_VMA_SELECT_SYSTEM :
+				   MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+	};
+	ch->vm = vm;
+	ch->queued = false;
+	ch->moving = false;
+	init_completion(&ch->done);
+	ret = migrate_vma_setup(&ch->mig);
+	if (ret)
+		return ret;
+	ch->active = true;
+	if (!ch->mig.cpages)
+		return 0;
+
+	copy = vsvm_copy_alloc(vdev, to_vram, npages);
+	if (!copy)
+		return 0;	/* nothing moves */
+	if (to_vram)
+		vsvm_migrate_alloc_vram(vdev, ch, copy);
+	else
+		vsvm_migrate_alloc_system(vdev, ch, copy);
+	migrate_vma_pages(&ch->mig);
+	ch->moving = true;
+	vsvm_copy_set_complete(copy, vsvm_migrate_chunk_finish, ch);
+	ch->queued = true;
+	dma_fence_put(vsvm_copy_submit(copy));
+	return 0;
+}
+
+/* Wait for a chunk to be finalized. Return: the number of pages moved. */
+static long vsvm_migrate_chunk_end(struct vsvm_migrate_chunk *ch)
+{
+	if (!ch->active)
+		return 0;
+	if (ch->queued)
+		wait_for_completion(&ch->done);
+	else
+		vsvm_migrate_chunk_finish(ch);
+	ch->active = false;
+	return ch->moved;
+}
+
+/*
+ * Walk [start, end) of the VM's address space chunk by chunk, two chunks in
+ * flight: the copy engine copies one while the next is set up. The VM's
  * fault lock is held: attributes are stable and faults wait.
  */
 static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
-			      vsvm_chunk_fn fn)
+			      bool to_vram)
 {
+	struct vsvm_migrate_chunk *chunks;
 	struct mm_struct *mm = vm->mm;
+	unsigned int cur = 0;
 	long moved = 0;
 	u64 addr = start;
+	int ret = 0;
 
 	lockdep_assert_held(&vm->svm.lock);
 
-	if (!mmget_not_zero(mm))
+	chunks = kvcalloc(2, sizeof(*chunks), GFP_KERNEL);
+	if (!chunks)
+		return -ENOMEM;
+	if (!mmget_not_zero(mm)) {
+		kvfree(chunks);
 		return -ESRCH;
+	}
 	mmap_read_lock(mm);
 	while (addr < end) {
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		u64 lo, hi, next;
-		long n;
 
 		if (!vma || vma->vm_start >= end)
 			break;
@@ -284,17 +332,21 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 			continue;
 		}
 		next = vsvm_chunk_end(vm, addr, lo, hi);
-		n = fn(vm, vma, addr, next);
-		if (n < 0) {
-			moved = n;
+		ret = vsvm_migrate_chunk_begin(vm, &chunks[cur], vma, addr,
+					       next, to_vram);
+		/* the engine finished the previous chunk meanwhile */
+		moved += vsvm_migrate_chunk_end(&chunks[cur ^ 1]);
+		if (ret)
 			break;
-		}
-		moved += n;
+		cur ^= 1;
 		addr = next;
 	}
+	moved += vsvm_migrate_chunk_end(&chunks[cur ^ 1]);
+	moved += vsvm_migrate_chunk_end(&chunks[cur]);
 	mmap_read_unlock(mm);
 	mmput(mm);
-	return moved;
+	kvfree(chunks);
+	return ret ? ret : moved;
 }
 
 /**
@@ -308,7 +360,7 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
  */
 long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	return vsvm_migrate_walk(vm, start, end, vsvm_migrate_chunk_to_vram);
+	return vsvm_migrate_walk(vm, start, end, true);
 }
 
 /**
@@ -321,8 +373,7 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
  */
 long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	return vsvm_migrate_walk(vm, start, end,
-				 vsvm_migrate_chunk_to_system);
+	return vsvm_migrate_walk(vm, start, end, false);
 }
 
 /**
@@ -372,7 +423,8 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 			continue;
 		}
 		lock_page(dpage);
-		vsvm_copy_from_vram(vdev, dpage, spage);
+		vsvm_copy_page(vdev, false, dpage,
+			       vsvm_vram_page_offset(vdev, spage));
 		dst[i] = migrate_pfn(page_to_pfn(dpage));
 		if (src[i] & MIGRATE_PFN_WRITE)
 			dst[i] |= MIGRATE_PFN_WRITE;
@@ -404,9 +456,12 @@ void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 			   unsigned long npages)
 {
 	unsigned long *src, *dst, i, moved = 0;
+	struct dma_fence *fence = NULL;
+	struct vsvm_copy *copy;
 
 	src = kcalloc(npages, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
 	dst = kcalloc(npages, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
+	copy = vsvm_copy_alloc(vdev, false, npages);
 
 	migrate_device_range(src, pfn, npages);
 	for (i = 0; i < npages; i++) {
@@ -417,10 +472,18 @@ void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 			continue;
 		dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
 		lock_page(dpage);
-		vsvm_copy_from_vram(vdev, dpage, spage);
+		if (copy)
+			vsvm_copy_add(copy, dpage,
+				      vsvm_vram_page_offset(vdev, spage));
+		else
+			vsvm_copy_page(vdev, false, dpage,
+				       vsvm_vram_page_offset(vdev, spage));
 		dst[i] = migrate_pfn(page_to_pfn(dpage));
 	}
+	if (copy)
+		fence = vsvm_copy_submit(copy);
 	migrate_device_pages(src, dst, npages);
+	vsvm_copy_wait(fence);
 	for (i = 0; i < npages; i++)
 		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
 			moved++;
@@ -508,7 +571,8 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
  * @file: the caller's DRM file
  *
  * Takes a snapshot of the CPU page table with hmm_range_fault() asking for
- * no fault: nothing moves, nothing is populated.
+ * no fault: nothing moves, nothing is populated. Pages the GPU holds
+ * exclusive access to (vsvm_atomic.c) are in system memory.
  *
  * Return: 0; -EINVAL, -ENOENT, -EACCES or -EFAULT as
  * &struct drm_vsvm_residency describes; -ESRCH or -ENOMEM.
@@ -557,6 +621,9 @@ int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 						   hmm_pfn_to_page(pfns[i])) ?
 				    DRM_VSVM_RESIDENCY_VRAM :
 				    DRM_VSVM_RESIDENCY_SYSTEM;
+			else if (vsvm_svm_exclusive_page(vm, start +
+							 (i << PAGE_SHIFT)))
+				r = DRM_VSVM_RESIDENCY_SYSTEM;
 			res[done + i] = r;
 		}
 		done += n;

@@ -35,10 +35,14 @@
  * that finds them, under the fault lock, and sized again: the CPU mapping
  * may have changed shape.
  *
+ * GPU atomics on system pages take device-exclusive access to the page
+ * (vsvm_atomic.c); migrations to and from VRAM are in vsvm_migrate.c.
+ *
  * Lock order: fault lock -> mmap_lock -> notifier lock. The notifier lock is
  * taken in reclaim (the callback) and so never held across an allocation.
  */
 
+#include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/jiffies.h>
@@ -100,7 +104,6 @@ static void vsvm_svm_range_invalidate(struct vsvm_vm *vm,
 	vsvm_svm_range_unmap_dma(vm, range);
 	range->valid = false;
 	range->writable = false;
-	range->atomic = false;
 	range->huge = false;
 }
 
@@ -112,7 +115,12 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 		container_of(mni, struct vsvm_svm_notifier, notifier);
 	struct vsvm_vm *vm = n->vm;
 	struct interval_tree_node *node;
-	u64 hits = 0;
+	u64 hits = 0, revoked = 0;
+
+	/* Our own exclusive grant: the page stays where GPU entries point. */
+	if (mrange->event == MMU_NOTIFY_EXCLUSIVE &&
+	    mrange->owner == vm->vdev)
+		return true;
 
 	if (mmu_notifier_range_blockable(mrange))
 		down_write(&vm->svm.notifier_lock);
@@ -146,6 +154,11 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 		struct vsvm_svm_range *range =
 			container_of(node, struct vsvm_svm_range, itree);
 
+		/* The CPU touched a page the GPU had exclusive access to. */
+		if (mrange->event == MMU_NOTIFY_EXCLUSIVE)
+			revoked += vsvm_svm_exclusive_revoked(vm, range,
+							      mrange->start,
+							      mrange->end);
 		if (range->valid) {
 			vsvm_svm_range_invalidate(vm, range);
 			hits++;
@@ -153,6 +166,11 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 	}
 	up_write(&vm->svm.notifier_lock);
 
+	if (revoked) {
+		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_EXCLUSIVE_REVOKES, revoked);
+		trace_vsvm_exclusive_revoke(vm->id, mrange->start, mrange->end,
+					    revoked);
+	}
 	if (hits) {
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_INVALIDATIONS, 1);
 		trace_vsvm_invalidate(vm->id, mrange->start, mrange->end,
@@ -252,6 +270,7 @@ static void vsvm_svm_range_remove(struct vsvm_vm *vm,
 	vsvm_svm_range_invalidate(vm, range);
 	interval_tree_remove(&range->itree, &range->notifier->ranges);
 	up_write(&vm->svm.notifier_lock);
+	bitmap_free(range->exclusive);
 	kvfree(range->dma);
 	kfree(range);
 }
@@ -376,9 +395,10 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
 
 /*
  * Permission bits of the GPU entry for the page at @addr: what the CPU
- * page table allows, narrowed by the range's attributes. Atomics under the
- * VRAM atomic policy fault on system pages until @force_atomic (the
- * migration was tried). Fault lock held.
+ * page table allows, narrowed by the range's attributes. Atomics on system
+ * pages fault until they get exclusive access (vsvm_atomic.c) or until
+ * @force_atomic (exclusive access and migration were tried). Fault lock
+ * held.
  */
 static u64 vsvm_svm_pte_perm(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
 			     bool vram, bool force_atomic)
@@ -390,9 +410,7 @@ static u64 vsvm_svm_pte_perm(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
 	    DRM_VSVM_GPU_ACCESS_READ)
 		return 0;
 	perm = VSVM_PTE_WRITE;
-	if (vram || force_atomic ||
-	    vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_ATOMIC, addr) !=
-	    DRM_VSVM_ATOMIC_VRAM)
+	if (vram || force_atomic)
 		perm |= VSVM_PTE_ATOMIC;
 	return perm;
 }
@@ -407,7 +425,7 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 				  bool huge, bool force_atomic)
 {
 	u64 start = vsvm_range_start(range);
-	bool writable = true, atomic = true;
+	bool writable = true;
 	unsigned long i;
 	u64 perm;
 
@@ -418,7 +436,6 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 		perm = vsvm_svm_pte_perm(vm, start, pfns[0], false,
 					 force_atomic);
 		writable = perm & VSVM_PTE_WRITE;
-		atomic = perm & VSVM_PTE_ATOMIC;
 		range->dma[0] = dma[0];
 		vsvm_pt_map(&vm->pt, start, dma[0] | VSVM_PTE_VALID | perm,
 			    true);
@@ -436,7 +453,6 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 			perm = vsvm_svm_pte_perm(vm, addr, pfns[i], vram,
 						 force_atomic);
 			writable &= !!(perm & VSVM_PTE_WRITE);
-			atomic &= !!(perm & VSVM_PTE_ATOMIC);
 			range->dma[i] = dma[i];
 			vsvm_pt_map(&vm->pt, addr, pte | perm, false);
 		}
@@ -444,18 +460,26 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 	}
 	range->huge = huge;
 	range->writable = writable;
-	range->atomic = atomic;
 	range->valid = true;
 }
 
-/*
- * Mirror the CPU page table for @range: the hmm_range_fault() loop of
- * Documentation/mm/hmm.rst. Called with the fault lock held and a reference
- * on the address space (mmget).
+/**
+ * vsvm_svm_range_populate() - mirror the CPU page table for a range
+ * @vm: the VM, with its fault lock held and a reference on its address
+ *	space (mmget)
+ * @range: the range
+ * @write: ask the CPU page table for write access
+ * @owner: device-private owner whose pages are mirrored as they are (vsvm's
+ *	own VRAM), or NULL to fault every device-private page back
+ * @force_atomic: give system pages atomic permission in place
+ *
+ * The hmm_range_fault() loop of Documentation/mm/hmm.rst, retried while the
+ * CPU page table changes, up to HMM_RANGE_DEFAULT_TIMEOUT.
+ *
+ * Return: 0 or the negative errno of hmm_range_fault(), -ENOMEM.
  */
-static int vsvm_svm_range_populate(struct vsvm_vm *vm,
-				   struct vsvm_svm_range *range, bool write,
-				   void *owner, bool force_atomic)
+int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			    bool write, void *owner, bool force_atomic)
 {
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
@@ -791,12 +815,17 @@ out:
 	return ret;
 }
 
-/*
- * Migrate the chunk around @addr to VRAM before mirroring: the range,
- * bounded by the migration granularity attribute at @addr.
+/**
+ * vsvm_svm_fault_migrate() - move the chunk of a GPU fault to VRAM
+ * @vm: the VM, with its fault lock held
+ * @range: the range of the fault
+ * @addr: the faulting address
+ *
+ * Moves the range, bounded by the migration granularity attribute at
+ * @addr, before it is mirrored. Pages that cannot move stay.
  */
-static void vsvm_svm_fault_migrate(struct vsvm_vm *vm,
-				   struct vsvm_svm_range *range, u64 addr)
+void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			    u64 addr)
 {
 	u64 gran = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GRANULARITY, addr);
 	u64 start = vsvm_range_start(range), end = vsvm_range_end(range);
@@ -813,17 +842,24 @@ static void vsvm_svm_fault_migrate(struct vsvm_vm *vm,
  * @vm: the faulting VM
  * @addr: the faulting GPU (= CPU) address, canonical user address
  * @access: what the engine tried to do
+ * @locked: out: a page held for the engine's replay, or left untouched
  *
  * Mirrors the CPU page table for the range around @addr into the GPU page
  * table, faulting CPU pages in as the CPU would. Takes the VM's fault lock;
  * the caller holds no vsvm lock.
+ *
+ * An atomic on a system page may be granted exclusive access to the page:
+ * then *@locked is set to the page, locked and referenced, and the engine
+ * releases it with vsvm_svm_exclusive_release() once it has replayed the
+ * access, so that the CPU cannot revoke the grant before the GPU used it.
  *
  * Return: 0 when the engine can replay the access; -EFAULT when @addr has no
  * CPU mapping that allows the access kind (PROT_NONE included), -EACCES for
  * a write to a read-only mapping, -ESRCH when the process has exited,
  * -EBUSY when the CPU page table kept changing for too long, -ENOMEM.
  */
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access)
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
+		   struct page **locked)
 {
 	bool write = access == VSVM_ACCESS_WRITE ||
 		     access == VSVM_ACCESS_ATOMIC;
@@ -852,7 +888,7 @@ again:
 	node = interval_tree_iter_first(&n->ranges, addr, addr);
 	range = node ? container_of(node, struct vsvm_svm_range, itree) : NULL;
 	if (range && range->valid && (!write || range->writable) &&
-	    (access != VSVM_ACCESS_ATOMIC || range->atomic)) {
+	    (access != VSVM_ACCESS_ATOMIC || vsvm_svm_pte_atomic(vm, addr))) {
 		/* Another engine's fault resolved it: nothing to do. */
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_FAULTS_DEDUP, 1);
 		ret = 0;
@@ -888,7 +924,10 @@ again:
 	      DRM_VSVM_REGION_VRAM) || atomic_vram))
 		vsvm_svm_fault_migrate(vm, range, addr);
 
-	ret = vsvm_svm_range_populate(vm, range, write, vm->vdev, atomic_vram);
+	ret = 0;
+	if (!range->valid || !range->writable || atomic_vram)
+		ret = vsvm_svm_range_populate(vm, range, write, vm->vdev,
+					      atomic_vram);
 	if (!ret && write && !range->writable)
 		/*
 		 * Read-only VRAM pages (shared after fork): bring them back
@@ -896,6 +935,9 @@ again:
 		 */
 		ret = vsvm_svm_range_populate(vm, range, write, NULL,
 					      atomic_vram);
+	if (!ret && access == VSVM_ACCESS_ATOMIC && !atomic_vram &&
+	    !vsvm_svm_pte_atomic(vm, addr))
+		ret = vsvm_svm_fault_atomic(vm, range, addr, locked);
 	if ((ret == -EFAULT || ret == -EPERM) && range->npages > 1) {
 		/*
 		 * Part of the chunk may have changed protection since it was

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct page;
 struct vsvm_vm;
 
 /* Unmapped spans a notifier remembers between two garbage collections. */
@@ -56,20 +57,22 @@ struct vsvm_svm_notifier {
  * @npages: number of 4 KiB pages in the range
  * @valid: the GPU page table maps the range; cleared by invalidation
  * @writable: every page of the range is mapped writable
- * @atomic: every page of the range allows GPU atomics
  * @huge: mapped with one 2 MiB entry
+ * @exclusive: bitmap of the pages the GPU has exclusive (atomic) access to,
+ *	allocated at the first grant (vsvm_atomic.c); kept across
+ *	invalidations so that the CPU's revocations are counted
  *
- * @dma, @valid, @writable and @huge are protected by the VM's notifier
- * lock.
+ * @dma, @valid, @writable, @huge and the bits of @exclusive are protected
+ * by the VM's notifier lock.
  */
 struct vsvm_svm_range {
 	struct interval_tree_node itree;
 	struct vsvm_svm_notifier *notifier;
 	dma_addr_t *dma;
+	unsigned long *exclusive;
 	unsigned long npages;
 	bool valid;
 	bool writable;
-	bool atomic;
 	bool huge;
 };
 
@@ -122,8 +125,24 @@ enum vsvm_access {
 
 void vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
-int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access);
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
+		   struct page **locked);
+int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
+		     struct page **locked);
+int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			    bool write, void *owner, bool force_atomic);
+void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			    u64 addr);
+
+/* vsvm_atomic.c */
+bool vsvm_svm_pte_atomic(struct vsvm_vm *vm, u64 addr);
+bool vsvm_svm_exclusive_page(struct vsvm_vm *vm, u64 addr);
+int vsvm_svm_fault_atomic(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			  u64 addr, struct page **locked);
+unsigned long vsvm_svm_exclusive_revoked(struct vsvm_vm *vm,
+					 struct vsvm_svm_range *range,
+					 u64 start, u64 end);
+void vsvm_svm_exclusive_release(struct page *page);
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns);
 int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,

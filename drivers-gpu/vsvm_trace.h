@@ -103,6 +103,47 @@ TRACE_EVENT(vsvm_evict,
 		      __entry->npages, __entry->moved)
 );
 
+TRACE_EVENT(vsvm_copy,
+	    TP_PROTO(u64 seqno, bool to_vram, unsigned int npages),
+	    TP_ARGS(seqno, to_vram, npages),
+	    TP_STRUCT__entry(__field(u64, seqno)
+			     __field(bool, to_vram)
+			     __field(unsigned int, npages)),
+	    TP_fast_assign(__entry->seqno = seqno;
+			   __entry->to_vram = to_vram;
+			   __entry->npages = npages;),
+	    TP_printk("batch=%llu to %s npages=%u", __entry->seqno,
+		      __entry->to_vram ? "vram" : "system", __entry->npages)
+);
+
+TRACE_EVENT(vsvm_exclusive,
+	    TP_PROTO(u32 vm, u64 addr, bool granted),
+	    TP_ARGS(vm, addr, granted),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, addr)
+			     __field(bool, granted)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->addr = addr;
+			   __entry->granted = granted;),
+	    TP_printk("vm=%u addr=0x%llx %s", __entry->vm, __entry->addr,
+		      __entry->granted ? "granted" : "refused")
+);
+
+TRACE_EVENT(vsvm_exclusive_revoke,
+	    TP_PROTO(u32 vm, u64 start, u64 end, u64 revoked),
+	    TP_ARGS(vm, start, end, revoked),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, start)
+			     __field(u64, end)
+			     __field(u64, revoked)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->revoked = revoked;),
+	    TP_printk("vm=%u [0x%llx, 0x%llx) revoked=%llu", __entry->vm,
+		      __entry->start, __entry->end, __entry->revoked)
+);
+
 #endif /* _VSVM_TRACE_H_ */
 
 #undef TRACE_INCLUDE_PATH

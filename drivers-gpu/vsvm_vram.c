@@ -227,9 +227,15 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 	if (!IS_ENABLED(CONFIG_DEVICE_PRIVATE))
 		return 0;
 
+	ret = vsvm_copy_engine_init(vdev);
+	if (ret)
+		return ret;
+
 	vram->backing = vzalloc(vram->size);
-	if (!vram->backing)
-		return -ENOMEM;
+	if (!vram->backing) {
+		ret = -ENOMEM;
+		goto err_copy_fini;
+	}
 	/* VRAM contents hold no kernel pointers: keep kmemleak out of it. */
 	kmemleak_not_leak(vram->backing);
 	kmemleak_no_scan(vram->backing);
@@ -266,6 +272,8 @@ err_buddy_fini:
 	gpu_buddy_fini(&vram->mm);
 err_free_backing:
 	vfree(vram->backing);
+err_copy_fini:
+	vsvm_copy_engine_fini(vdev);
 	return ret;
 }
 
@@ -292,5 +300,6 @@ void vsvm_vram_fini(struct vsvm_device *vdev)
 	release_mem_region(vram->res->start, resource_size(vram->res));
 	gpu_buddy_fini(&vram->mm);
 	vfree(vram->backing);
+	vsvm_copy_engine_fini(vdev);
 	vram->enabled = false;
 }

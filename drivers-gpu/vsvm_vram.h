@@ -6,6 +6,7 @@
 #ifndef _VSVM_VRAM_H_
 #define _VSVM_VRAM_H_
 
+#include <linux/atomic.h>
 #include <linux/gpu_buddy.h>
 #include <linux/llist.h>
 #include <linux/memremap.h>
@@ -13,8 +14,22 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+struct dma_fence;
+struct vsvm_copy;
 struct vsvm_device;
 struct vsvm_vm;
+
+/**
+ * struct vsvm_copy_engine - the device's copy engine (vsvm_copy.c)
+ * @wq: ordered worker that runs the batches
+ * @context: fence context of the engine's timeline
+ * @seqno: last fence sequence number given out
+ */
+struct vsvm_copy_engine {
+	struct workqueue_struct *wq;
+	u64 context;
+	atomic64_t seqno;
+};
 
 /**
  * struct vsvm_vram - the device's simulated VRAM
@@ -29,6 +44,7 @@ struct vsvm_vm;
  * @free_list: blocks whose last page was freed, to be returned to @mm
  * @free_work: returns @free_list to @mm under @lock (page_free() may run
  *	in atomic context)
+ * @copy: the copy engine that migrations copy with
  * @enabled: device-private memory is set up
  */
 struct vsvm_vram {
@@ -43,6 +59,7 @@ struct vsvm_vram {
 	struct list_head lru;
 	struct llist_head free_list;
 	struct work_struct free_work;
+	struct vsvm_copy_engine copy;
 	bool enabled;
 };
 
@@ -71,6 +88,20 @@ void vsvm_vram_fini(struct vsvm_device *vdev);
 bool vsvm_vram_page(struct vsvm_device *vdev, struct page *page);
 u64 vsvm_vram_page_offset(struct vsvm_device *vdev, struct page *page);
 void *vsvm_vram_ptr(struct vsvm_device *vdev, u64 offset);
+
+/* vsvm_copy.c */
+int vsvm_copy_engine_init(struct vsvm_device *vdev);
+void vsvm_copy_engine_fini(struct vsvm_device *vdev);
+void vsvm_copy_page(struct vsvm_device *vdev, bool to_vram, struct page *sys,
+		    u64 vram);
+struct vsvm_copy *vsvm_copy_alloc(struct vsvm_device *vdev, bool to_vram,
+				  unsigned int max);
+void vsvm_copy_add(struct vsvm_copy *copy, struct page *sys, u64 vram);
+void vsvm_copy_set_complete(struct vsvm_copy *copy, void (*complete)(void *),
+			    void *data);
+void vsvm_copy_discard(struct vsvm_copy *copy);
+struct dma_fence *vsvm_copy_submit(struct vsvm_copy *copy);
+void vsvm_copy_wait(struct dma_fence *fence);
 
 /* vsvm_migrate.c */
 long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end);

@@ -60,6 +60,9 @@ extern "C" {
  *   stats and error records; &DRM_VSVM_FEATURE_SVM.
  * - 0.3: VRAM as device-private memory: PREFETCH, RESIDENCY, MADVISE,
  *   ATTR_QUERY, migration counters; &DRM_VSVM_FEATURE_VRAM.
+ * - 0.4: GPU atomics on system pages take device-exclusive access;
+ *   counters &DRM_VSVM_STAT_EXCLUSIVE_GRANTS,
+ *   &DRM_VSVM_STAT_EXCLUSIVE_REVOKES and &DRM_VSVM_STAT_COPY_BATCHES.
  */
 
 /**
@@ -87,7 +90,7 @@ extern "C" {
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 3
+#define VSVM_UAPI_MINOR 4
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
@@ -548,8 +551,23 @@ struct drm_vsvm_exec {
 #define DRM_VSVM_STAT_EVICTIONS			12
 /** @DRM_VSVM_STAT_VRAM_PAGES: 4 KiB pages of VRAM in use now (device-wide) */
 #define DRM_VSVM_STAT_VRAM_PAGES		13
+/**
+ * @DRM_VSVM_STAT_EXCLUSIVE_GRANTS: system pages given to the GPU for
+ * exclusive (atomic) access
+ */
+#define DRM_VSVM_STAT_EXCLUSIVE_GRANTS		14
+/**
+ * @DRM_VSVM_STAT_EXCLUSIVE_REVOKES: exclusive accesses revoked because the
+ * CPU touched the page
+ */
+#define DRM_VSVM_STAT_EXCLUSIVE_REVOKES		15
+/**
+ * @DRM_VSVM_STAT_COPY_BATCHES: migration copies run by the copy engine, one
+ * per batch of up to 2 MiB (device-wide)
+ */
+#define DRM_VSVM_STAT_COPY_BATCHES		16
 /** @DRM_VSVM_STAT_COUNT: number of counters in this version */
-#define DRM_VSVM_STAT_COUNT			14
+#define DRM_VSVM_STAT_COUNT			17
 
 /**
  * struct drm_vsvm_stats - argument of &DRM_IOCTL_VSVM_STATS
@@ -726,9 +744,17 @@ struct drm_vsvm_residency {
 #define DRM_VSVM_ATTR_GPU_ACCESS	3
 /**
  * @DRM_VSVM_ATTR_ATOMIC: where GPU atomics run. DRM_VSVM_ATOMIC_SYSTEM or
- * 0: in place, in system memory or VRAM, coherent with CPU atomics;
+ * 0: in place. A GPU atomic on a system page of a private anonymous
+ * mapping takes exclusive device access to that page: the CPU page table
+ * entry is replaced by a device-exclusive entry, and the CPU's next access
+ * to the page revokes it (&DRM_VSVM_STAT_EXCLUSIVE_GRANTS,
+ * &DRM_VSVM_STAT_EXCLUSIVE_REVOKES). Where the kernel refuses exclusive
+ * access (e.g. a transparent huge page), the chunk moves to VRAM instead;
+ * where memory cannot move either (file-backed or shared mappings), the
+ * atomic runs in place, coherent with CPU atomics. Atomics on VRAM pages
+ * always run in place.
  * DRM_VSVM_ATOMIC_VRAM: the first GPU atomic on a system page migrates its
- * chunk to VRAM (pages that cannot move keep atomics in place)
+ * chunk to VRAM (pages that cannot move keep atomics in place).
  */
 #define DRM_VSVM_ATTR_ATOMIC		4
 

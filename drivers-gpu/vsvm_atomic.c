@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * DOC: GPU atomics on system memory
+ *
+ * GPU entries of system pages carry no atomic permission when they are
+ * mirrored. A GPU atomic on such a page (atomic policy in place, the
+ * default) faults, and the handler asks core mm for exclusive device access
+ * to that one page with make_device_exclusive_range(): the CPU page table
+ * entry becomes a device-exclusive entry, and the page's GPU entry gets the
+ * atomic bit. The CPU's next access to the page restores its entry and
+ * raises an MMU_NOTIFY_EXCLUSIVE invalidation, which zaps the GPU entries
+ * of the range and counts a revocation. vsvm's own grants raise the same
+ * event with vsvm as its owner; the mirror skips those, as the page stays
+ * where the GPU entry points.
+ *
+ * Forward progress: make_device_exclusive_range() hands the page back
+ * locked, and the CPU needs the page lock to revoke. The page stays locked
+ * until the faulting engine has replayed its access (the engine unlocks it
+ * in vsvm_svm_exclusive_release()), so every grant lets the GPU complete at
+ * least one atomic however hard CPU threads hammer the page. The lock
+ * order is page lock -> notifier lock, as on the CPU's revocation path.
+ *
+ * Where core mm refuses (tail pages of a transparent huge page, file-backed
+ * or shared memory, hugetlbfs), the chunk moves to VRAM when it can, as
+ * under the VRAM atomic policy; memory that cannot move either runs the
+ * atomic in place, which this GPU keeps coherent with CPU atomics.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/dma-direct.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/rmap.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_pt.h"
+#include "vsvm_svm.h"
+#include "vsvm_trace.h"
+#include "vsvm_vm.h"
+#include "vsvm_vram.h"
+
+/* Attempts to grant before falling back: each one follows a CPU change. */
+#define VSVM_EXCLUSIVE_TRIES	3
+
+/**
+ * vsvm_svm_pte_atomic() - whether the GPU entry at @addr allows atomics
+ * @vm: the VM
+ * @addr: the address
+ *
+ * Return: true when a valid entry maps @addr with atomic permission.
+ */
+bool vsvm_svm_pte_atomic(struct vsvm_vm *vm, u64 addr)
+{
+	unsigned int shift;
+	u64 pte;
+
+	down_read(&vm->svm.notifier_lock);
+	pte = vsvm_pt_lookup(&vm->pt, addr, &shift);
+	up_read(&vm->svm.notifier_lock);
+	return (pte & VSVM_PTE_VALID) && (pte & VSVM_PTE_ATOMIC);
+}
+
+/**
+ * vsvm_svm_exclusive_page() - whether the GPU holds exclusive access at @addr
+ * @vm: the VM
+ * @addr: the address
+ *
+ * A page the GPU has exclusive access to has a device-exclusive entry in
+ * the CPU page table, which hmm_range_fault() reports as not present
+ * unless it faults (and so revokes) it. The GPU mirror knows better.
+ *
+ * Return: true when a valid GPU entry maps a system page at @addr with
+ * atomic permission.
+ */
+bool vsvm_svm_exclusive_page(struct vsvm_vm *vm, u64 addr)
+{
+	unsigned int shift;
+	u64 pte;
+
+	down_read(&vm->svm.notifier_lock);
+	pte = vsvm_pt_lookup(&vm->pt, addr, &shift);
+	up_read(&vm->svm.notifier_lock);
+	return (pte & VSVM_PTE_VALID) && (pte & VSVM_PTE_ATOMIC) &&
+	       !(pte & VSVM_PTE_VRAM);
+}
+
+/*
+ * Add the atomic bit to the GPU entry of @va if the range still mirrors
+ * @page there. Fault lock held; takes the notifier lock.
+ */
+static bool vsvm_svm_exclusive_commit(struct vsvm_vm *vm,
+				      struct vsvm_svm_range *range, u64 va,
+				      struct page *page, unsigned long seq)
+{
+	struct device *dev = vm->vdev->drm.dev;
+	unsigned long index = (va - range->itree.start) >> PAGE_SHIFT;
+	bool ok = false;
+	unsigned int shift;
+	u64 pte;
+
+	down_write(&vm->svm.notifier_lock);
+	pte = vsvm_pt_lookup(&vm->pt, va, &shift);
+	if (mmu_interval_read_retry(&range->notifier->notifier, seq) ||
+	    !range->valid || range->huge || shift != PAGE_SHIFT ||
+	    !(pte & VSVM_PTE_VALID) || !(pte & VSVM_PTE_WRITE) ||
+	    (pte & VSVM_PTE_VRAM) ||
+	    PHYS_PFN(dma_to_phys(dev, pte & VSVM_PTE_ADDR_MASK)) !=
+	    page_to_pfn(page))
+		goto out_unlock;
+
+	vsvm_pt_map(&vm->pt, va, pte | VSVM_PTE_ATOMIC, false);
+	__set_bit(index, range->exclusive);
+	ok = true;
+out_unlock:
+	up_write(&vm->svm.notifier_lock);
+	return ok;
+}
+
+/*
+ * Why core mm refused: core mm only grants exclusive access to small
+ * anonymous folios (-EOPNOTSUPP for others, which move to VRAM instead);
+ * anything else, such as a page lock held by a racing CPU fault, is worth
+ * another try (-EBUSY). The mirrored page is stable while its GPU entry is
+ * valid under the notifier lock.
+ */
+static int vsvm_svm_exclusive_refusal(struct vsvm_vm *vm, u64 va)
+{
+	struct device *dev = vm->vdev->drm.dev;
+	int ret = -EBUSY;
+	unsigned int shift;
+	u64 pte;
+
+	down_read(&vm->svm.notifier_lock);
+	pte = vsvm_pt_lookup(&vm->pt, va, &shift);
+	if (pte & VSVM_PTE_VALID && !(pte & VSVM_PTE_VRAM)) {
+		phys_addr_t phys = dma_to_phys(dev, (pte & VSVM_PTE_ADDR_MASK) +
+					       (va & (BIT_ULL(shift) - 1)));
+		struct folio *folio = page_folio(pfn_to_page(PHYS_PFN(phys)));
+
+		if (folio_test_large(folio) || !folio_test_anon(folio))
+			ret = -EOPNOTSUPP;
+	}
+	up_read(&vm->svm.notifier_lock);
+	return ret;
+}
+
+/*
+ * One attempt at exclusive access to the page at @va.
+ * Return: 0 with the page in *@locked, -EAGAIN when the CPU page table
+ * changed meanwhile, -EBUSY when core mm refused this time, -EOPNOTSUPP
+ * when it never grants this page, -ENOMEM.
+ */
+static int vsvm_svm_exclusive(struct vsvm_vm *vm,
+			      struct vsvm_svm_range *range, u64 va,
+			      struct page **locked)
+{
+	struct page *page = NULL;
+	unsigned long seq;
+	int n;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	/* core mm grants exclusive access with device-private entries only */
+	if (!IS_ENABLED(CONFIG_DEVICE_PRIVATE))
+		return -EBUSY;
+	if (!range->exclusive) {
+		range->exclusive = bitmap_zalloc(range->npages, GFP_KERNEL);
+		if (!range->exclusive)
+			return -ENOMEM;
+	}
+
+	seq = mmu_interval_read_begin(&range->notifier->notifier);
+	mmap_read_lock(vm->mm);
+	n = make_device_exclusive_range(vm->mm, va, va + PAGE_SIZE, &page,
+					vm->vdev);
+	mmap_read_unlock(vm->mm);
+	if (n != 1 || !page) {
+		trace_vsvm_exclusive(vm->id, va, false);
+		return vsvm_svm_exclusive_refusal(vm, va);
+	}
+
+	if (!vsvm_svm_exclusive_commit(vm, range, va, page, seq)) {
+		unlock_page(page);
+		put_page(page);
+		return -EAGAIN;
+	}
+	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_EXCLUSIVE_GRANTS, 1);
+	trace_vsvm_exclusive(vm->id, va, true);
+	*locked = page;
+	return 0;
+}
+
+/**
+ * vsvm_svm_fault_atomic() - give a GPU atomic on a system page what it needs
+ * @vm: the VM, with its fault lock held and a reference on its address space
+ * @range: the range mirroring @addr, valid and writable
+ * @addr: the faulting address
+ * @locked: set to the granted page, locked and referenced, on success with
+ *	exclusive access; the engine releases it after its access
+ *
+ * Tries exclusive access to the page; where core mm never grants it, moves
+ * the chunk to VRAM when VRAM is there; then mirrors what is left with
+ * atomic permission in place.
+ *
+ * Return: 0 or a negative errno as vsvm_svm_range_populate() returns.
+ */
+int vsvm_svm_fault_atomic(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+			  u64 addr, struct page **locked)
+{
+	u64 va = ALIGN_DOWN(addr, PAGE_SIZE);
+	unsigned int tries;
+	int ret = -EOPNOTSUPP;
+
+	/*
+	 * A THP: core mm only grants small folios, and splitting the PMD
+	 * for the grant would leave a PTE-mapped large folio that can
+	 * neither be granted nor migrated. Migration splits it cleanly.
+	 */
+	tries = range->huge ? VSVM_EXCLUSIVE_TRIES : 0;
+	for (; tries < VSVM_EXCLUSIVE_TRIES; tries++) {
+		if (!range->valid) {
+			/* the CPU changed the range: mirror it again */
+			ret = vsvm_svm_range_populate(vm, range, true, vm->vdev,
+						      false);
+			if (ret)
+				return ret;
+			if (vsvm_svm_pte_atomic(vm, va))
+				return 0;	/* it is in VRAM now */
+		}
+		ret = vsvm_svm_exclusive(vm, range, va, locked);
+		if (ret != -EAGAIN && ret != -EBUSY)
+			break;
+	}
+	if (!ret || ret == -ENOMEM)
+		return ret;
+
+	if (ret == -EOPNOTSUPP && vm->vdev->vram.enabled)
+		vsvm_svm_fault_migrate(vm, range, addr);
+	return vsvm_svm_range_populate(vm, range, true, vm->vdev, true);
+}
+
+/**
+ * vsvm_svm_exclusive_revoked() - count grants the CPU revoked in a range
+ * @vm: the VM, with its notifier lock held for writing
+ * @range: a range overlapping an MMU_NOTIFY_EXCLUSIVE invalidation
+ * @start: first address of the invalidation
+ * @end: its end (exclusive)
+ *
+ * Return: the number of pages of @range in [@start, @end) the GPU had
+ * exclusive access to; they are forgotten.
+ */
+unsigned long vsvm_svm_exclusive_revoked(struct vsvm_vm *vm,
+					 struct vsvm_svm_range *range,
+					 u64 start, u64 end)
+{
+	u64 first = max_t(u64, start, range->itree.start);
+	u64 last = min_t(u64, end, range->itree.last + 1);
+	unsigned long i, n = 0;
+
+	lockdep_assert_held_write(&vm->svm.notifier_lock);
+
+	if (!range->exclusive || first >= last)
+		return 0;
+	for (i = (first - range->itree.start) >> PAGE_SHIFT;
+	     i < (last - range->itree.start) >> PAGE_SHIFT; i++)
+		if (__test_and_clear_bit(i, range->exclusive))
+			n++;
+	return n;
+}
+
+/**
+ * vsvm_svm_exclusive_release() - end an engine's hold on a granted page
+ * @page: what vsvm_fault_raise() handed over, or NULL
+ *
+ * From here on the CPU may revoke the exclusive access.
+ */
+void vsvm_svm_exclusive_release(struct page *page)
+{
+	if (!page)
+		return;
+	unlock_page(page);
+	put_page(page);
+}
