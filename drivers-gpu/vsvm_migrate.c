@@ -15,9 +15,10 @@
  * 1. the walk runs migrate_vma_setup() for chunk N, allocates its new
  *    pages, runs migrate_vma_pages() (struct page metadata only) and
  *    submits the chunk's copy batch;
- * 2. meanwhile the engine copies chunk N-1 and then runs
- *    migrate_vma_finalize() for it: only then do its new pages become
- *    visible. The walk waits for chunk N-1 before it reuses its slot.
+ * 2. meanwhile the engine copies chunk N-1 and then finalizes half of its
+ *    pages; the walk finalizes the other half once the copy fence has
+ *    signalled: only finalized pages become visible. The walk waits for
+ *    chunk N-1 before it reuses its slot.
  *
  * The walk holds mmap_lock until every chunk it started is finalized.
  *
@@ -115,14 +116,17 @@ static u64 vsvm_chunk_end(struct vsvm_vm *vm, u64 addr, u64 lo, u64 hi)
  * struct vsvm_migrate_chunk - one chunk of a migration walk in flight
  * @mig: the chunk's migrate_vma
  * @vm: the VM migrating
- * @done: completed once the chunk is finalized
- * @moved: pages moved, valid once @done
+ * @done: completed once the engine has finalized its part of the chunk
+ * @moved: pages moved
  * @active: set up and not yet waited for
  * @queued: the copy engine finishes the chunk (completes @done)
  * @moving: migrate_vma_pages() was called: the entries of @dst that kept
  *	MIGRATE_PFN_MIGRATE in @src moved
+ * @fence: the copy engine's fence for the chunk's copies
+ * @split: the engine finalizes entries [0, @split), the walk the others
  * @src: source pfns of @mig
  * @dst: destination pfns of @mig
+ * @pages: new system pages, while they are allocated
  */
 struct vsvm_migrate_chunk {
 	struct migrate_vma mig;
@@ -132,8 +136,11 @@ struct vsvm_migrate_chunk {
 	bool active;
 	bool queued;
 	bool moving;
+	struct dma_fence *fence;
+	unsigned long split;
 	unsigned long src[VSVM_MIGRATE_PAGES];
 	unsigned long dst[VSVM_MIGRATE_PAGES];
+	struct page *pages[VSVM_MIGRATE_PAGES];
 };
 
 /*
@@ -175,12 +182,27 @@ static void vsvm_migrate_alloc_vram(struct vsvm_device *vdev,
 	}
 }
 
-/* Give each collected VRAM page of a chunk a system page, queue copies. */
+/*
+ * Give each collected VRAM page of a chunk a system page and queue the
+ * copies. The first page comes from the VMA-aware allocator, which honours
+ * the NUMA policy; the others are bulk-allocated on its node, one call for
+ * the chunk instead of one per page.
+ */
 static void vsvm_migrate_alloc_system(struct vsvm_device *vdev,
 				      struct vsvm_migrate_chunk *ch,
 				      struct vsvm_copy *copy)
 {
 	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
+	unsigned long n = 0, k = 0;
+	int nid = NUMA_NO_NODE;
+
+	for (i = 0; i < npages; i++)
+		if (migrate_pfn_to_page(ch->src[i]) &&
+		    (ch->src[i] & MIGRATE_PFN_MIGRATE))
+			n++;
+	if (!n)
+		return;
+	memset(ch->pages, 0, n * sizeof(*ch->pages));
 
 	for (i = 0; i < npages; i++) {
 		struct page *spage = migrate_pfn_to_page(ch->src[i]);
@@ -188,8 +210,24 @@ static void vsvm_migrate_alloc_system(struct vsvm_device *vdev,
 
 		if (!spage || !(ch->src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE, ch->mig.vma,
-				       ch->mig.start + (i << PAGE_SHIFT));
+		if (nid == NUMA_NO_NODE) {
+			ch->pages[0] = alloc_page_vma(GFP_HIGHUSER_MOVABLE,
+						      ch->mig.vma,
+						      ch->mig.start +
+						      (i << PAGE_SHIFT));
+			if (!ch->pages[0])
+				continue;
+			nid = page_to_nid(ch->pages[0]);
+			if (n > 1)
+				alloc_pages_bulk_array_node(GFP_HIGHUSER_MOVABLE,
+							    nid, n, ch->pages);
+		}
+		dpage = k < n ? ch->pages[k] : NULL;
+		k++;
+		if (!dpage)
+			dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE,
+					       ch->mig.vma,
+					       ch->mig.start + (i << PAGE_SHIFT));
 		if (!dpage)
 			continue;
 		lock_page(dpage);
@@ -201,27 +239,24 @@ static void vsvm_migrate_alloc_system(struct vsvm_device *vdev,
 }
 
 /*
- * Make a chunk's new pages visible and account for them: run by the copy
- * engine once the chunk's copies are done, or by the walk when nothing was
- * queued.
+ * Make the new pages of entries [first, last) of a chunk visible. The
+ * engine (after the copies) and the walk each finalize a part of a chunk:
+ * migrate_device_finalize() treats every entry on its own.
  */
-static void vsvm_migrate_chunk_finish(void *data)
+static void vsvm_migrate_chunk_finalize(struct vsvm_migrate_chunk *ch,
+					unsigned long first, unsigned long last)
+{
+	if (last > first)
+		migrate_device_finalize(ch->src + first, ch->dst + first,
+					last - first);
+}
+
+/* The copy engine's completion: finalize the engine's part. */
+static void vsvm_migrate_chunk_engine_done(void *data)
 {
 	struct vsvm_migrate_chunk *ch = data;
-	bool to_vram = ch->mig.flags & MIGRATE_VMA_SELECT_SYSTEM;
-	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
-	long moved = 0;
 
-	for (i = 0; ch->moving && i < npages; i++)
-		if (ch->dst[i] && (ch->src[i] & MIGRATE_PFN_MIGRATE))
-			moved++;
-	migrate_vma_finalize(&ch->mig);
-	vsvm_vm_stat_add(ch->vm, to_vram ? DRM_VSVM_STAT_BYTES_TO_VRAM :
-					   DRM_VSVM_STAT_BYTES_TO_SYSTEM,
-			 moved << PAGE_SHIFT);
-	trace_vsvm_migrate(ch->vm->id, ch->mig.start, ch->mig.end, to_vram,
-			   moved);
-	ch->moved = moved;
+	vsvm_migrate_chunk_finalize(ch, 0, ch->split);
 	complete(&ch->done);
 }
 
@@ -229,8 +264,8 @@ static void vsvm_migrate_chunk_finish(void *data)
  * Start moving one chunk (a power of two of pages, at most 2 MiB, aligned,
  * inside @vma): collect its pages, give them new pages, migrate the struct
  * page metadata and queue the copies on the copy engine, which then
- * finalizes the chunk. vsvm_migrate_chunk_end() waits for it. mmap_lock
- * held until then.
+ * finalizes part of the chunk. vsvm_migrate_chunk_end() finishes it.
+ * mmap_lock held until then.
  */
 static int vsvm_migrate_chunk_begin(struct vsvm_vm *vm,
 				    struct vsvm_migrate_chunk *ch,
@@ -273,23 +308,46 @@ static int vsvm_migrate_chunk_begin(struct vsvm_vm *vm,
 		vsvm_migrate_alloc_system(vdev, ch, copy);
 	migrate_vma_pages(&ch->mig);
 	ch->moving = true;
-	vsvm_copy_set_complete(copy, vsvm_migrate_chunk_finish, ch);
+	/* about the share of the walk, which also sets up the next chunk */
+	ch->split = npages / 2;
+	vsvm_copy_set_complete(copy, vsvm_migrate_chunk_engine_done, ch);
 	ch->queued = true;
-	dma_fence_put(vsvm_copy_submit(copy));
+	ch->fence = vsvm_copy_submit(copy);
 	return 0;
 }
 
-/* Wait for a chunk to be finalized. Return: the number of pages moved. */
+/*
+ * Finish a chunk: once its copies are done, finalize the walk's part, wait
+ * for the engine's and account for the chunk.
+ * Return: the number of pages moved.
+ */
 static long vsvm_migrate_chunk_end(struct vsvm_migrate_chunk *ch)
 {
+	bool to_vram = ch->mig.flags & MIGRATE_VMA_SELECT_SYSTEM;
+	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
+	long moved = 0;
+
 	if (!ch->active)
 		return 0;
-	if (ch->queued)
+	for (i = 0; ch->moving && i < npages; i++)
+		if (ch->dst[i] && (ch->src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
+	if (ch->queued) {
+		vsvm_copy_wait(ch->fence);
+		ch->fence = NULL;
+		vsvm_migrate_chunk_finalize(ch, ch->split, npages);
 		wait_for_completion(&ch->done);
-	else
-		vsvm_migrate_chunk_finish(ch);
+	} else {
+		migrate_vma_finalize(&ch->mig);
+	}
 	ch->active = false;
-	return ch->moved;
+
+	vsvm_vm_stat_add(ch->vm, to_vram ? DRM_VSVM_STAT_BYTES_TO_VRAM :
+					   DRM_VSVM_STAT_BYTES_TO_SYSTEM,
+			 moved << PAGE_SHIFT);
+	trace_vsvm_migrate(ch->vm->id, ch->mig.start, ch->mig.end, to_vram,
+			   moved);
+	return moved;
 }
 
 /*
