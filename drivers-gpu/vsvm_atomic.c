@@ -46,6 +46,18 @@
 /* Attempts to grant before falling back: each one follows a CPU change. */
 #define VSVM_EXCLUSIVE_TRIES	3
 
+/* The GPU entry at @addr, read under the notifier lock. */
+static u64 vsvm_svm_pte(struct vsvm_vm *vm, u64 addr)
+{
+	unsigned int shift;
+	u64 pte;
+
+	down_read(&vm->svm.notifier_lock);
+	pte = vsvm_pt_lookup(&vm->pt, addr, &shift);
+	up_read(&vm->svm.notifier_lock);
+	return pte;
+}
+
 /**
  * vsvm_svm_pte_atomic() - whether the GPU entry at @addr allows atomics
  * @vm: the VM
@@ -55,12 +67,8 @@
  */
 bool vsvm_svm_pte_atomic(struct vsvm_vm *vm, u64 addr)
 {
-	unsigned int shift;
-	u64 pte;
+	u64 pte = vsvm_svm_pte(vm, addr);
 
-	down_read(&vm->svm.notifier_lock);
-	pte = vsvm_pt_lookup(&vm->pt, addr, &shift);
-	up_read(&vm->svm.notifier_lock);
 	return (pte & VSVM_PTE_VALID) && (pte & VSVM_PTE_ATOMIC);
 }
 
@@ -78,12 +86,8 @@ bool vsvm_svm_pte_atomic(struct vsvm_vm *vm, u64 addr)
  */
 bool vsvm_svm_exclusive_page(struct vsvm_vm *vm, u64 addr)
 {
-	unsigned int shift;
-	u64 pte;
+	u64 pte = vsvm_svm_pte(vm, addr);
 
-	down_read(&vm->svm.notifier_lock);
-	pte = vsvm_pt_lookup(&vm->pt, addr, &shift);
-	up_read(&vm->svm.notifier_lock);
 	return (pte & VSVM_PTE_VALID) && (pte & VSVM_PTE_ATOMIC) &&
 	       !(pte & VSVM_PTE_VRAM);
 }
