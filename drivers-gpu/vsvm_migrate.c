@@ -96,20 +96,35 @@ static bool vsvm_vma_migratable(struct vm_area_struct *vma)
 }
 
 /*
- * The largest aligned chunk of 2M, 64K or 4K at @addr within both limits,
- * and no larger than the range's migration granularity.
+ * The largest aligned chunk of 2M, 64K or 4K at @addr within both limits.
+ * A chunk is one migrate_vma batch; the migration granularity sets the
+ * VRAM blocks it is made of (vsvm_migrate_alloc_vram()).
  */
-static u64 vsvm_chunk_end(struct vsvm_vm *vm, u64 addr, u64 lo, u64 hi)
+static u64 vsvm_chunk_end(u64 addr, u64 lo, u64 hi)
 {
 	static const u64 sizes[] = { SZ_2M, SZ_64K };
-	u64 max = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GRANULARITY, addr);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
-		if ((!max || sizes[i] <= max) && IS_ALIGNED(addr, sizes[i]) &&
-		    addr >= lo && addr + sizes[i] <= hi)
+		if (IS_ALIGNED(addr, sizes[i]) && addr >= lo &&
+		    addr + sizes[i] <= hi)
 			return addr + sizes[i];
 	return addr + PAGE_SIZE;
+}
+
+/*
+ * Pages of the VRAM block for entry @i of a chunk of @npages: the migration
+ * granularity at its address (2 MiB when unset), aligned within the chunk.
+ */
+static unsigned long vsvm_block_pages(struct vsvm_vm *vm, u64 addr,
+				      unsigned long i, unsigned long npages)
+{
+	u64 gran = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GRANULARITY, addr);
+	unsigned long n = (gran ? gran : SZ_2M) >> PAGE_SHIFT;
+
+	while (n > 1 && (!IS_ALIGNED(i, n) || i + n > npages))
+		n >>= 1;
+	return n;
 }
 
 /**
@@ -145,40 +160,54 @@ struct vsvm_migrate_chunk {
 
 /*
  * Give each collected page of a chunk a VRAM page and queue the copies.
- * Holes (never touched pages) are zero-filled here: migrate_vma_pages()
- * maps them at once, while copied pages stay behind migration entries
- * until migrate_vma_finalize().
+ * The chunk is made of blocks of the migration granularity: the unit of
+ * VRAM allocation, LRU and eviction. Holes (never touched pages) are
+ * zero-filled here: migrate_vma_pages() maps them at once, while copied
+ * pages stay behind migration entries until migrate_vma_finalize().
  */
-static void vsvm_migrate_alloc_vram(struct vsvm_device *vdev,
+static void vsvm_migrate_alloc_vram(struct vsvm_vm *vm,
 				    struct vsvm_migrate_chunk *ch,
 				    struct vsvm_copy *copy)
 {
-	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
-	struct vsvm_vram_block *block;
+	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT;
+	struct vsvm_device *vdev = vm->vdev;
+	unsigned long i, j, n;
 
-	block = vsvm_vram_alloc(vdev, npages);
-	if (!block)
-		return;	/* VRAM full: the chunk stays put */
+	for (i = 0; i < npages; i += n) {
+		struct vsvm_vram_block *block;
+		bool wanted = false;
 
-	for (i = 0; i < npages; i++) {
-		struct page *spage = migrate_pfn_to_page(ch->src[i]);
-		struct page *dpage = pfn_to_page(vdev->vram.pfn_first +
-			(gpu_buddy_block_offset(block->buddy) >> PAGE_SHIFT) + i);
-		u64 off = vsvm_vram_page_offset(vdev, dpage);
-
-		if (!(ch->src[i] & MIGRATE_PFN_MIGRATE)) {
-			vsvm_vram_block_put(block);
+		n = vsvm_block_pages(vm, ch->mig.start + (i << PAGE_SHIFT), i,
+				     npages);
+		for (j = i; j < i + n; j++)
+			wanted |= ch->src[j] & MIGRATE_PFN_MIGRATE;
+		if (!wanted)
 			continue;
+		block = vsvm_vram_alloc(vdev, n);
+		if (!block)
+			return;	/* VRAM full: the rest stays put */
+
+		for (j = i; j < i + n; j++) {
+			struct page *spage = migrate_pfn_to_page(ch->src[j]);
+			struct page *dpage = pfn_to_page(vdev->vram.pfn_first +
+				(gpu_buddy_block_offset(block->buddy) >>
+				 PAGE_SHIFT) + j - i);
+			u64 off = vsvm_vram_page_offset(vdev, dpage);
+
+			if (!(ch->src[j] & MIGRATE_PFN_MIGRATE)) {
+				vsvm_vram_block_put(block);
+				continue;
+			}
+			dpage->zone_device_data = block;
+			zone_device_page_init(dpage);
+			if (spage)
+				vsvm_copy_add(copy, spage, off);
+			else
+				vsvm_copy_page(vdev, true, NULL, off);
+			ch->dst[j] = migrate_pfn(page_to_pfn(dpage));
+			if (ch->src[j] & MIGRATE_PFN_WRITE)
+				ch->dst[j] |= MIGRATE_PFN_WRITE;
 		}
-		dpage->zone_device_data = block;
-		zone_device_page_init(dpage);
-		if (spage)
-			vsvm_copy_add(copy, spage, off);
-		else
-			vsvm_copy_page(vdev, true, NULL, off);
-		ch->dst[i] = migrate_pfn(page_to_pfn(dpage));
-		if (ch->src[i] & MIGRATE_PFN_WRITE)
-			ch->dst[i] |= MIGRATE_PFN_WRITE;
 	}
 }
 
@@ -303,7 +332,7 @@ static int vsvm_migrate_chunk_begin(struct vsvm_vm *vm,
 	if (!copy)
 		return 0;	/* nothing moves */
 	if (to_vram)
-		vsvm_migrate_alloc_vram(vdev, ch, copy);
+		vsvm_migrate_alloc_vram(vm, ch, copy);
 	else
 		vsvm_migrate_alloc_system(vdev, ch, copy);
 	migrate_vma_pages(&ch->mig);
@@ -389,7 +418,7 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 			addr = hi;
 			continue;
 		}
-		next = vsvm_chunk_end(vm, addr, lo, hi);
+		next = vsvm_chunk_end(addr, lo, hi);
 		ret = vsvm_migrate_chunk_begin(vm, &chunks[cur], vma, addr,
 					       next, to_vram);
 		/* the engine finished the previous chunk meanwhile */

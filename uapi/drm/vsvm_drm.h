@@ -732,8 +732,9 @@ struct drm_vsvm_residency {
 /** @DRM_VSVM_ATTR_PREFERRED_LOC: value is a DRM_VSVM_REGION_* or 0 (none) */
 #define DRM_VSVM_ATTR_PREFERRED_LOC	1
 /**
- * @DRM_VSVM_ATTR_GRANULARITY: largest chunk migrated at once, in bytes:
- * 4096, 65536 or 2097152, or 0 for the default (2 MiB)
+ * @DRM_VSVM_ATTR_GRANULARITY: migration unit in bytes: 4096, 65536 or
+ * 2097152, or 0 for the default (2 MiB). A GPU fault migrates the unit
+ * around it; VRAM is allocated and evicted in such units.
  */
 #define DRM_VSVM_ATTR_GRANULARITY	2
 /**
@@ -769,8 +770,9 @@ struct drm_vsvm_residency {
  * Sets attribute @attr to @value over [@start, @start + @length) of the VM.
  * With a preferred location of &DRM_VSVM_REGION_VRAM, GPU faults in the
  * range migrate the faulting chunk to VRAM before mirroring it. The
- * migration granularity bounds the chunks that prefetch and fault-driven
- * migration move at once. The GPU mirror of the range is dropped, so new
+ * migration granularity is the unit of VRAM allocation and eviction and
+ * bounds the chunk a GPU fault migrates; prefetch moves up to 2 MiB of
+ * such units in one batch. The GPU mirror of the range is dropped, so new
  * attributes apply from the next GPU access on. A later call over part of
  * a range splits it;
  * attributes apply per address and value 0 restores the default. They
