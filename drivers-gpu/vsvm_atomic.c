@@ -18,11 +18,15 @@
  * where the GPU entry points.
  *
  * Forward progress: make_device_exclusive_range() hands the page back
- * locked, and the CPU needs the page lock to revoke. The page stays locked
- * until the faulting engine has replayed its access (the engine unlocks it
- * in vsvm_svm_exclusive_release()), so every grant lets the GPU complete at
- * least one atomic however hard CPU threads hammer the page. The lock
- * order is page lock -> notifier lock, as on the CPU's revocation path.
+ * locked, and the CPU needs the page lock to revoke. A first grant unlocks
+ * the page at once. When a page is granted again soon after (its number is
+ * among the last few granted), the CPU is fighting the GPU for it: then
+ * the page stays locked until the faulting engine has replayed its access
+ * (the engine unlocks it in vsvm_svm_exclusive_release()), so the GPU
+ * completes at least one atomic per grant however hard CPU threads hammer
+ * the page. The hold is kept that short because fork() fails with -EBUSY
+ * while it cannot lock a device-exclusive page. The lock order is page
+ * lock -> notifier lock, as on the CPU's revocation path.
  *
  * Where core mm refuses (tail pages of a transparent huge page, file-backed
  * or shared memory, hugetlbfs), the chunk moves to VRAM when it can, as
@@ -153,8 +157,28 @@ static int vsvm_svm_exclusive_refusal(struct vsvm_vm *vm, u64 va)
 }
 
 /*
+ * Whether @va was granted lately: a page the CPU took back from the GPU
+ * and the GPU asks for again. Remembers @va otherwise. Fault lock held.
+ */
+static bool vsvm_svm_exclusive_contended(struct vsvm_vm *vm, u64 va)
+{
+	struct vsvm_svm *svm = &vm->svm;
+	unsigned int i;
+
+	lockdep_assert_held(&svm->lock);
+
+	for (i = 0; i < VSVM_SVM_EXCL_RECENT; i++)
+		if (svm->excl_recent[i] == va)
+			return true;
+	svm->excl_recent[svm->excl_next] = va;
+	svm->excl_next = (svm->excl_next + 1) % VSVM_SVM_EXCL_RECENT;
+	return false;
+}
+
+/*
  * One attempt at exclusive access to the page at @va.
- * Return: 0 with the page in *@locked, -EAGAIN when the CPU page table
+ * Return: 0, with the page in *@locked when it is contended, -EAGAIN when
+ * the CPU page table
  * changed meanwhile, -EBUSY when core mm refused this time, -EOPNOTSUPP
  * when it never grants this page, -ENOMEM.
  */
@@ -194,7 +218,10 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 	}
 	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_EXCLUSIVE_GRANTS, 1);
 	trace_vsvm_exclusive(vm->id, va, true);
-	*locked = page;
+	if (vsvm_svm_exclusive_contended(vm, va))
+		*locked = page;	/* released after the engine's access */
+	else
+		vsvm_svm_exclusive_release(page);
 	return 0;
 }
 
@@ -203,8 +230,8 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
  * @vm: the VM, with its fault lock held and a reference on its address space
  * @range: the range mirroring @addr, valid and writable
  * @addr: the faulting address
- * @locked: set to the granted page, locked and referenced, on success with
- *	exclusive access; the engine releases it after its access
+ * @locked: set to the granted page, locked and referenced, when the CPU
+ *	is fighting the GPU for it; the engine releases it after its access
  *
  * Tries exclusive access to the page; where core mm never grants it, moves
  * the chunk to VRAM when VRAM is there; then mirrors what is left with

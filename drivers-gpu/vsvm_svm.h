@@ -76,6 +76,9 @@ struct vsvm_svm_range {
 	bool huge;
 };
 
+/* Exclusive grants remembered to tell a contended page (vsvm_atomic.c). */
+#define VSVM_SVM_EXCL_RECENT	16
+
 /* Attributes of &DRM_IOCTL_VSVM_MADVISE: DRM_VSVM_ATTR_* - 1 indexes them. */
 #define VSVM_SVM_NUM_ATTRS	4
 
@@ -106,6 +109,8 @@ struct vsvm_svm_attr {
  *	VSVM_SVM_NOTIFIER_SHIFT; changed under @lock
  * @attrs: per attribute, &struct vsvm_svm_attr ranges, non-overlapping;
  *	under @lock. An address outside every range has the default value 0.
+ * @excl_recent: pages granted exclusive access lately, a ring; under @lock
+ * @excl_next: next slot of @excl_recent to fill; under @lock
  */
 struct vsvm_svm {
 	/* the fault lock, see above */
@@ -113,6 +118,8 @@ struct vsvm_svm {
 	struct rw_semaphore notifier_lock;
 	struct xarray notifiers;
 	struct list_head attrs[VSVM_SVM_NUM_ATTRS];
+	u64 excl_recent[VSVM_SVM_EXCL_RECENT];
+	unsigned int excl_next;
 };
 
 /* The kind of access behind a GPU fault. */
