@@ -403,6 +403,26 @@ const char *vsvm_file_dir(void)
 }
 
 /**
+ * vsvm_create_tmpfile:
+ * @dir: where to create it
+ *
+ * Returns: a new empty file in @dir, already unlinked, open read-write.
+ */
+int vsvm_create_tmpfile(const char *dir)
+{
+	char path[4096];
+	int ffd;
+
+	snprintf(path, sizeof(path), "%s/vsvm-XXXXXX", dir);
+	ffd = mkstemp(path);
+	igt_assert_f(ffd >= 0, "cannot create a file in %s: %s\n", dir,
+		     strerror(errno));
+	unlink(path);
+
+	return ffd;
+}
+
+/**
  * vsvm_create_file:
  * @dir: where to create it
  * @size: its size, a multiple of 8
@@ -412,15 +432,9 @@ const char *vsvm_file_dir(void)
  */
 int vsvm_create_file(const char *dir, size_t size, uint64_t seed)
 {
-	char path[4096];
+	int ffd = vsvm_create_tmpfile(dir);
 	uint8_t *buf;
-	int ffd;
 
-	snprintf(path, sizeof(path), "%s/vsvm-mem-XXXXXX", dir);
-	ffd = mkstemp(path);
-	igt_assert_f(ffd >= 0, "cannot create a file in %s: %s\n", dir,
-		     strerror(errno));
-	unlink(path);
 	buf = malloc(size);
 	igt_assert(buf);
 	vsvm_fill_pattern(buf, size, seed);

@@ -62,6 +62,7 @@ void vsvm_check_words(const void *p, size_t size, uint32_t word,
 void vsvm_touch_read(const void *p, size_t size);
 
 const char *vsvm_file_dir(void);
+int vsvm_create_tmpfile(const char *dir);
 int vsvm_create_file(const char *dir, size_t size, uint64_t seed);
 
 /**

@@ -691,27 +691,11 @@ static void test_hugetlb(int fd)
 	svm_fini(&s);
 }
 
-static const char *file_dir(void)
-{
-	const char *dir = getenv("VSVM_FILE_DIR");
-
-	if (!dir)
-		dir = getenv("TMPDIR");
-
-	return dir ?: "/tmp";
-}
-
 static int create_file(const char *dir, size_t size, uint32_t seed,
 		       uint8_t *content)
 {
-	char path[4096];
-	int ffd;
+	int ffd = vsvm_create_tmpfile(dir);
 
-	snprintf(path, sizeof(path), "%s/vsvm-svm-XXXXXX", dir);
-	ffd = mkstemp(path);
-	igt_assert_f(ffd >= 0, "cannot create a file in %s: %s\n", dir,
-		     strerror(errno));
-	unlink(path);
 	fill_random(content, size, seed);
 	igt_assert_eq(pwrite(ffd, content, size, 0), size);
 
@@ -734,7 +718,7 @@ static void test_file_private(int fd)
 	content = malloc(size);
 	check = malloc(size);
 	igt_assert(content && check);
-	ffd = create_file(file_dir(), size, 1, content);
+	ffd = create_file(vsvm_file_dir(), size, 1, content);
 
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, ffd, 0);
 	igt_assert(p != MAP_FAILED);
@@ -775,7 +759,7 @@ static void test_file_shared(int fd)
 	content = malloc(size);
 	check = malloc(size);
 	igt_assert(content && check);
-	ffd = create_file(file_dir(), size, 1, content);
+	ffd = create_file(vsvm_file_dir(), size, 1, content);
 
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ffd, 0);
 	igt_assert(p != MAP_FAILED);
