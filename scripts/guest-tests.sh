@@ -142,11 +142,34 @@ fi
 [ -n "${VSVM_DAX_DIR:-}" ] && umount /tmp/dax
 echo 0 > /proc/sys/vm/nr_hugepages
 
-section "vsvm: unload"
+# Unload with pages resident: a process keeps 64 MiB in VRAM (its device
+# file closed) across the unload, which must evict them intact.
+section "vsvm: unload with pages resident in VRAM"
+ready=/tmp/vsvm-resident.ready
+rm -f $ready
+"$bdir/tools/vsvm_resident" 64 $ready &
+pid=$!
+for _ in $(seq 1200); do
+	[ -e $ready ] || ! kill -0 $pid 2>/dev/null && break
+	sleep 0.1
+done
+grep -h vram_pages /sys/kernel/debug/dri/*/vsvm_stats
 if $modprobe -r vsvm; then
 	echo "PASS vsvm/unload" >>"$res"
 else
 	echo "FAIL vsvm/unload" >>"$res"
+fi
+if [ -e $ready ]; then
+	kill -USR1 $pid
+	if wait $pid; then
+		echo "PASS vsvm/unload-resident" >>"$res"
+	else
+		echo "FAIL vsvm/unload-resident (data after unload)" >>"$res"
+	fi
+else
+	kill $pid 2>/dev/null
+	wait $pid
+	echo "FAIL vsvm/unload-resident (no pages in VRAM before unload)" >>"$res"
 fi
 
 ! grep -q '^FAIL' "$res"
