@@ -702,8 +702,9 @@ struct drm_vsvm_prefetch {
  *
  * Writes one __u8 DRM_VSVM_RESIDENCY_* per 4 KiB page of
  * [@start, @start + @npages * 4096) to @data, without faulting anything
- * in or moving anything. Addresses without a mapping read as
- * &DRM_VSVM_RESIDENCY_NONE.
+ * in or moving anything, nor revoking exclusive access. Addresses without
+ * a mapping read as &DRM_VSVM_RESIDENCY_NONE; pages this VM's GPU holds
+ * exclusive (atomic) access to are in system memory.
  *
  * Errors: -EINVAL for non-zero @pad or @reserved, an unaligned @start, or
  * @npages zero or above 1 << 20; -ENOENT for an unknown VM; -EACCES when
