@@ -542,22 +542,32 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 			   unsigned long npages)
 {
-	unsigned long *src, *dst, i, moved = 0;
+	unsigned long *src, *dst, i, n = 0, k = 0, moved = 0;
 	struct dma_fence *fence = NULL;
 	struct vsvm_copy *copy;
+	struct page **pages;
 
 	src = kcalloc(npages, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
 	dst = kcalloc(npages, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
+	pages = kcalloc(npages, sizeof(*pages), GFP_KERNEL | __GFP_NOFAIL);
 	copy = vsvm_copy_alloc(vdev, false, npages);
 
 	migrate_device_range(src, pfn, npages);
+	for (i = 0; i < npages; i++)
+		if (migrate_pfn_to_page(src[i]) && (src[i] & MIGRATE_PFN_MIGRATE))
+			n++;
+	/* no VMA to follow: the pages are bulk-allocated on this node */
+	if (n)
+		alloc_pages_bulk_array(GFP_HIGHUSER_MOVABLE, n, pages);
 	for (i = 0; i < npages; i++) {
 		struct page *spage = migrate_pfn_to_page(src[i]);
 		struct page *dpage;
 
 		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
+		dpage = pages[k++];
+		if (!dpage)
+			dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
 		lock_page(dpage);
 		if (copy)
 			vsvm_copy_add(copy, dpage,
@@ -578,6 +588,7 @@ void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 	atomic64_add(moved << PAGE_SHIFT,
 		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
 	trace_vsvm_evict(pfn, npages, moved);
+	kfree(pages);
 	kfree(dst);
 	kfree(src);
 }
