@@ -129,6 +129,22 @@ out_unlock:
 }
 
 /*
+ * Mappings core mm can give exclusive access in: private (COW) mappings
+ * that are not hugetlbfs or DAX. The GUP inside
+ * make_device_exclusive_range() splits PMDs (FOLL_SPLIT_PMD), which must
+ * never reach a hugetlb PMD: "mm/gup: reject FOLL_SPLIT_PMD with hugetlb
+ * VMAs" fixed that upstream and is in Debian's 6.12.117, not in the first
+ * 6.12 releases. And fork() only expects device-exclusive entries in COW
+ * mappings. mmap_lock held.
+ */
+static bool vsvm_svm_exclusive_vma(struct vm_area_struct *vma)
+{
+	return vma && is_cow_mapping(vma->vm_flags) &&
+	       !is_vm_hugetlb_page(vma) && !vma_is_dax(vma) &&
+	       !(vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/*
  * Why core mm refused: core mm only grants exclusive access to small
  * anonymous folios (-EOPNOTSUPP for others, which move to VRAM instead);
  * anything else, such as a page lock held by a racing CPU fault, is worth
@@ -203,6 +219,11 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 
 	seq = mmu_interval_read_begin(&range->notifier->notifier);
 	mmap_read_lock(vm->mm);
+	if (!vsvm_svm_exclusive_vma(vma_lookup(vm->mm, va))) {
+		mmap_read_unlock(vm->mm);
+		trace_vsvm_exclusive(vm->id, va, false);
+		return -EOPNOTSUPP;
+	}
 	n = make_device_exclusive_range(vm->mm, va, va + PAGE_SIZE, &page,
 					vm->vdev);
 	mmap_read_unlock(vm->mm);

@@ -702,10 +702,13 @@ static void test_exclusive_thp(int fd)
  * nor migrate: GPU atomics run in place, with no grant, no migration, and
  * the right values, also for the file's page cache.
  */
-static void test_exclusive_in_place(int fd, bool file)
+enum in_place { IN_PLACE_SHARED, IN_PLACE_FILE, IN_PLACE_HUGETLB };
+
+static void test_exclusive_in_place(int fd, enum in_place kind)
 {
 	const size_t npages = 4, size = npages * SZ_4K;
 	const int rw = PROT_READ | PROT_WRITE;
+	bool file = kind == IN_PLACE_FILE;
 	int ffd = -1;
 	struct xt t;
 
@@ -714,6 +717,12 @@ static void test_exclusive_in_place(int fd, bool file)
 	if (file) {
 		ffd = vsvm_create_file(vsvm_file_dir(), size, 9);
 		vsvm_map_region(&t.m, size, 0, rw, MAP_SHARED, ffd, 0);
+	} else if (kind == IN_PLACE_HUGETLB) {
+		igt_require_f(__vsvm_map_region(&t.m, SZ_2M, SZ_2M, rw,
+						MAP_PRIVATE | MAP_ANONYMOUS |
+						MAP_HUGETLB, -1, 0) != MAP_FAILED,
+			      "no 2 MiB hugetlb pages (%s): set vm.nr_hugepages\n",
+			      strerror(errno));
 	} else {
 		vsvm_map_region(&t.m, size, 0, rw,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -921,12 +930,18 @@ igt_main
 	igt_describe("GPU atomics on shared anonymous memory run in place: "
 		     "no grant, no migration, the right values.");
 	igt_subtest("exclusive-shared")
-		test_exclusive_in_place(fd, false);
+		test_exclusive_in_place(fd, IN_PLACE_SHARED);
 
 	igt_describe("GPU atomics on a shared file mapping run in place: no "
 		     "grant, no migration, the results in the page cache.");
 	igt_subtest("exclusive-file")
-		test_exclusive_in_place(fd, true);
+		test_exclusive_in_place(fd, IN_PLACE_FILE);
+
+	igt_describe("GPU atomics on private hugetlbfs memory run in place: "
+		     "core mm gives no exclusive access to hugetlb pages (and "
+		     "6.12 must not be asked), nothing migrates.");
+	igt_subtest("exclusive-hugetlb")
+		test_exclusive_in_place(fd, IN_PLACE_HUGETLB);
 
 	igt_describe_f("2 CPU threads and %d jobs of %d atomic adds per "
 		       "engine add to the same counters on %d pages: exact "
