@@ -36,9 +36,12 @@
 
 #include <linux/bitmap.h>
 #include <linux/dma-direct.h>
+#include <linux/hmm.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/rmap.h>
+#include <linux/sched/mm.h>
 
 #include "vsvm_drv.h"
 #include "vsvm_pt.h"
@@ -336,4 +339,68 @@ void vsvm_svm_exclusive_release(struct page *page)
 		return;
 	unlock_page(page);
 	put_page(page);
+}
+
+/* Fault the CPU entry of @va back in, which revokes the GPU's exclusive access. */
+static void vsvm_svm_exclusive_give_back(struct vsvm_vm *vm,
+					 struct vsvm_svm_notifier *n, u64 va)
+{
+	unsigned long timeout = jiffies +
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	unsigned long pfn = 0;
+	struct hmm_range hrange = {
+		.notifier = &n->notifier,
+		.start = va,
+		.end = va + PAGE_SIZE,
+		.hmm_pfns = &pfn,
+		.default_flags = HMM_PFN_REQ_FAULT,
+		.dev_private_owner = vm->vdev,
+	};
+	int ret;
+
+	do {
+		hrange.notifier_seq = mmu_interval_read_begin(&n->notifier);
+		mmap_read_lock(vm->mm);
+		ret = hmm_range_fault(&hrange);
+		mmap_read_unlock(vm->mm);
+	} while (ret == -EBUSY && !time_after(jiffies, timeout));
+}
+
+/**
+ * vsvm_svm_exclusive_revoke_all() - give back every page a VM holds
+ * @vm: the VM being torn down, with no job left
+ *
+ * Pages under exclusive device access cannot be reclaimed or migrated by
+ * core mm on 6.12 until the CPU touches them: a VM that goes away gives
+ * them back at once by faulting their CPU entries in, as the CPU would.
+ * Nothing to do when the address space is gone.
+ */
+void vsvm_svm_exclusive_revoke_all(struct vsvm_vm *vm)
+{
+	struct vsvm_svm_notifier *n;
+	unsigned long index;
+
+	if (!mmget_not_zero(vm->mm))
+		return;
+	mutex_lock(&vm->svm.lock);
+	xa_for_each(&vm->svm.notifiers, index, n) {
+		struct interval_tree_node *node;
+
+		for (node = interval_tree_iter_first(&n->ranges, 0, ULONG_MAX);
+		     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+			struct vsvm_svm_range *range =
+				container_of(node, struct vsvm_svm_range, itree);
+			unsigned long i;
+
+			if (!range->exclusive)
+				continue;
+			/* the revocation clears the bits it finds */
+			for_each_set_bit(i, range->exclusive, range->npages)
+				vsvm_svm_exclusive_give_back(vm, n,
+							     range->itree.start +
+							     (i << PAGE_SHIFT));
+		}
+	}
+	mutex_unlock(&vm->svm.lock);
+	mmput(vm->mm);
 }

@@ -988,8 +988,9 @@ void vsvm_svm_init(struct vsvm_vm *vm)
  * vsvm_svm_fini() - tear the mirror of a VM down
  * @vm: the VM, with no job left
  *
- * Removes every notifier (waiting for callbacks in flight) and frees every
- * range. Works whether or not the process's address space still exists.
+ * Gives back the pages the GPU holds exclusive access to, removes every
+ * notifier (waiting for callbacks in flight) and frees every range. Works
+ * whether or not the process's address space still exists.
  */
 void vsvm_svm_fini(struct vsvm_vm *vm)
 {
@@ -998,6 +999,7 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 	unsigned int i;
 	unsigned long index;
 
+	vsvm_svm_exclusive_revoke_all(vm);
 	xa_for_each(&vm->svm.notifiers, index, n) {
 		struct interval_tree_node *node;
 

@@ -150,6 +150,7 @@ unsigned long vsvm_svm_exclusive_revoked(struct vsvm_vm *vm,
 					 struct vsvm_svm_range *range,
 					 u64 start, u64 end);
 void vsvm_svm_exclusive_release(struct page *page);
+void vsvm_svm_exclusive_revoke_all(struct vsvm_vm *vm);
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns);
 int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,

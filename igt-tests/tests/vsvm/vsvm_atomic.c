@@ -358,6 +358,51 @@ static void test_exclusive(int fd)
 	xt_fini(&t);
 }
 
+/* Wait up to 10 s for the device's revoke counter to reach @want. */
+static uint64_t wait_dev_revokes(int fd, uint64_t want)
+{
+	uint64_t st[DRM_VSVM_STAT_COUNT], end = vsvm_gettime_ns() + 10000000000ull;
+
+	for (;;) {
+		vsvm_stats(fd, 0, st);
+		if (st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] >= want ||
+		    vsvm_gettime_ns() > end)
+			return st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES];
+		usleep(1000);
+	}
+}
+
+/*
+ * A VM that goes away gives back the pages its GPU holds exclusive access
+ * to (core mm could not reclaim or migrate them until the CPU touched
+ * them): one revoke per page at destroy, none left for the CPU's access.
+ */
+static void test_exclusive_vm_destroy(int fd)
+{
+	const size_t npages = 8;
+	uint64_t st[DRM_VSVM_STAT_COUNT], before, after;
+	struct xt t;
+
+	xt_init(&t, fd, npages, 6);
+	xt_add_pages(&t, 0, npages, 600);
+	xt_run_ok(&t, "GPU atomics");
+	expect_exclusive(&t, npages, 0, "GPU atomics");
+
+	vsvm_stats(fd, 0, st);
+	before = st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES];
+	vsvm_vm_destroy(fd, t.c.vm);
+	after = wait_dev_revokes(fd, before + npages);
+	igt_assert_eq_u64(after - before, npages);
+
+	/* The CPU finds its memory as the GPU left it, nothing to revoke. */
+	expect_cpu_sees(&t, "CPU read after VM destroy");
+	vsvm_stats(fd, 0, st);
+	igt_assert_eq_u64(st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES], after);
+
+	t.c.vm = vsvm_vm_create(fd);	/* for xt_fini() */
+	xt_fini(&t);
+}
+
 /*
  * Atomics of every kind and width, in one job and in later jobs, on pages
  * already granted: no new grant, no revoke, every old value right.
@@ -926,6 +971,12 @@ igt_main
 		     "value is right.");
 	igt_subtest("exclusive-thp")
 		test_exclusive_thp(fd);
+
+	igt_describe("Destroying a VM gives back the pages its GPU holds "
+		     "exclusive access to: one revoke each, none left for the "
+		     "CPU.");
+	igt_subtest("exclusive-vm-destroy")
+		test_exclusive_vm_destroy(fd);
 
 	igt_describe("GPU atomics on shared anonymous memory run in place: "
 		     "no grant, no migration, the right values.");
