@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # checkpatch --strict over the driver and the uapi header: any ERROR,
-# WARNING or CHECK fails. (sparse and kernel-doc run in build-module.sh.)
+# WARNING or CHECK fails; then kernel-doc -Wall over both, which also
+# covers the uapi header that no kernel build compiles with W=1. (sparse
+# and the W=1 kernel-doc of the driver run in build-module.sh.)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,4 +20,11 @@ out=$("$cp" --no-tree --strict --terse --show-types -f $files 2>&1 |
 if [ -n "$out" ]; then
 	echo "$out"
 	die "checkpatch --strict is not clean"
+fi
+
+stage "checks: kernel-doc -Wall on $(echo "$files" | wc -l) files"
+out=$("$src/scripts/kernel-doc" -none -Wall $files 2>&1 || true)
+if [ -n "$out" ]; then
+	echo "$out"
+	die "kernel-doc -Wall is not clean"
 fi

@@ -551,18 +551,18 @@ struct drm_vsvm_exec {
 #define DRM_VSVM_STAT_EVICTIONS			12
 /** @DRM_VSVM_STAT_VRAM_PAGES: 4 KiB pages of VRAM in use now (device-wide) */
 #define DRM_VSVM_STAT_VRAM_PAGES		13
-/**
- * @DRM_VSVM_STAT_EXCLUSIVE_GRANTS: system pages given to the GPU for
+/*
+ * DRM_VSVM_STAT_EXCLUSIVE_GRANTS: system pages given to the GPU for
  * exclusive (atomic) access
  */
 #define DRM_VSVM_STAT_EXCLUSIVE_GRANTS		14
-/**
- * @DRM_VSVM_STAT_EXCLUSIVE_REVOKES: exclusive accesses revoked because the
+/*
+ * DRM_VSVM_STAT_EXCLUSIVE_REVOKES: exclusive accesses revoked because the
  * CPU touched the page
  */
 #define DRM_VSVM_STAT_EXCLUSIVE_REVOKES		15
-/**
- * @DRM_VSVM_STAT_COPY_BATCHES: migration copies run by the copy engine, one
+/*
+ * DRM_VSVM_STAT_COPY_BATCHES: migration copies run by the copy engine, one
  * per batch of up to 2 MiB (device-wide)
  */
 #define DRM_VSVM_STAT_COPY_BATCHES		16
@@ -732,20 +732,20 @@ struct drm_vsvm_residency {
 
 /** @DRM_VSVM_ATTR_PREFERRED_LOC: value is a DRM_VSVM_REGION_* or 0 (none) */
 #define DRM_VSVM_ATTR_PREFERRED_LOC	1
-/**
- * @DRM_VSVM_ATTR_GRANULARITY: migration unit in bytes: 4096, 65536 or
+/*
+ * DRM_VSVM_ATTR_GRANULARITY: migration unit in bytes: 4096, 65536 or
  * 2097152, or 0 for the default (2 MiB). A GPU fault migrates the unit
  * around it; VRAM is allocated and evicted in such units.
  */
 #define DRM_VSVM_ATTR_GRANULARITY	2
-/**
- * @DRM_VSVM_ATTR_GPU_ACCESS: DRM_VSVM_GPU_ACCESS_READ makes the range
+/*
+ * DRM_VSVM_ATTR_GPU_ACCESS: DRM_VSVM_GPU_ACCESS_READ makes the range
  * read-only for the GPU (writes and atomics fail with -EACCES);
  * DRM_VSVM_GPU_ACCESS_RW or 0 gives the access the CPU mapping allows
  */
 #define DRM_VSVM_ATTR_GPU_ACCESS	3
-/**
- * @DRM_VSVM_ATTR_ATOMIC: where GPU atomics run. DRM_VSVM_ATOMIC_SYSTEM or
+/*
+ * DRM_VSVM_ATTR_ATOMIC: where GPU atomics run. DRM_VSVM_ATOMIC_SYSTEM or
  * 0: in place. A GPU atomic on a system page of a private anonymous
  * mapping takes exclusive device access to that page: the CPU page table
  * entry is replaced by a device-exclusive entry, and the CPU's next access
