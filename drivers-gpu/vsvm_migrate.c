@@ -212,58 +212,65 @@ static void vsvm_migrate_alloc_vram(struct vsvm_vm *vm,
 }
 
 /*
- * Give each collected VRAM page of a chunk a system page and queue the
- * copies. The first page comes from the VMA-aware allocator, which honours
- * the NUMA policy; the others are bulk-allocated on its node, one call for
- * the chunk instead of one per page.
+ * Give each collected VRAM page in @src a locked system page in @dst and
+ * queue its copy in @copy (or copy it at once without a batch). @pages is
+ * room for @npages page pointers. With a @vma (a VM's migration), the
+ * first page comes from the VMA-aware allocator, which honours the NUMA
+ * policy, and the others are bulk-allocated on its node; a page that
+ * cannot be had leaves its entry in VRAM. Without one (eviction, by
+ * physical range), all come in bulk from this node and allocation does
+ * not fail.
  */
-static void vsvm_migrate_alloc_system(struct vsvm_device *vdev,
-				      struct vsvm_migrate_chunk *ch,
-				      struct vsvm_copy *copy)
+static void vsvm_alloc_system_pages(struct vsvm_device *vdev,
+				    const unsigned long *src, unsigned long *dst,
+				    unsigned long npages, struct page **pages,
+				    struct vsvm_copy *copy,
+				    struct vm_area_struct *vma, u64 start)
 {
-	unsigned long npages = (ch->mig.end - ch->mig.start) >> PAGE_SHIFT, i;
-	unsigned long n = 0, k = 0;
-	int nid = NUMA_NO_NODE;
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (vma ? 0 : __GFP_NOFAIL);
+	unsigned long i, n = 0, k = 0;
+	int nid = numa_mem_id();
 
 	for (i = 0; i < npages; i++)
-		if (migrate_pfn_to_page(ch->src[i]) &&
-		    (ch->src[i] & MIGRATE_PFN_MIGRATE))
+		if (migrate_pfn_to_page(src[i]) && (src[i] & MIGRATE_PFN_MIGRATE))
 			n++;
 	if (!n)
 		return;
-	memset(ch->pages, 0, n * sizeof(*ch->pages));
+	memset(pages, 0, n * sizeof(*pages));
+	for (i = 0; vma && i < npages; i++) {
+		if (!migrate_pfn_to_page(src[i]) ||
+		    !(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		pages[0] = alloc_page_vma(gfp, vma, start + (i << PAGE_SHIFT));
+		if (pages[0])
+			nid = page_to_nid(pages[0]);
+		break;
+	}
+	alloc_pages_bulk_array_node(GFP_HIGHUSER_MOVABLE, nid, n, pages);
 
 	for (i = 0; i < npages; i++) {
-		struct page *spage = migrate_pfn_to_page(ch->src[i]);
+		struct page *spage = migrate_pfn_to_page(src[i]);
+		u64 off;
 		struct page *dpage;
 
-		if (!spage || !(ch->src[i] & MIGRATE_PFN_MIGRATE))
+		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		if (nid == NUMA_NO_NODE) {
-			ch->pages[0] = alloc_page_vma(GFP_HIGHUSER_MOVABLE,
-						      ch->mig.vma,
-						      ch->mig.start +
-						      (i << PAGE_SHIFT));
-			if (!ch->pages[0])
-				continue;
-			nid = page_to_nid(ch->pages[0]);
-			if (n > 1)
-				alloc_pages_bulk_array_node(GFP_HIGHUSER_MOVABLE,
-							    nid, n, ch->pages);
-		}
-		dpage = k < n ? ch->pages[k] : NULL;
-		k++;
+		dpage = pages[k++];
 		if (!dpage)
-			dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE,
-					       ch->mig.vma,
-					       ch->mig.start + (i << PAGE_SHIFT));
+			dpage = vma ? alloc_page_vma(gfp, vma,
+						     start + (i << PAGE_SHIFT)) :
+				      alloc_page(gfp);
 		if (!dpage)
 			continue;
 		lock_page(dpage);
-		vsvm_copy_add(copy, dpage, vsvm_vram_page_offset(vdev, spage));
-		ch->dst[i] = migrate_pfn(page_to_pfn(dpage));
-		if (ch->src[i] & MIGRATE_PFN_WRITE)
-			ch->dst[i] |= MIGRATE_PFN_WRITE;
+		off = vsvm_vram_page_offset(vdev, spage);
+		if (copy)
+			vsvm_copy_add(copy, dpage, off);
+		else
+			vsvm_copy_page(vdev, false, dpage, off);
+		dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if (src[i] & MIGRATE_PFN_WRITE)
+			dst[i] |= MIGRATE_PFN_WRITE;
 	}
 }
 
@@ -334,7 +341,8 @@ static int vsvm_migrate_chunk_begin(struct vsvm_vm *vm,
 	if (to_vram)
 		vsvm_migrate_alloc_vram(vm, ch, copy);
 	else
-		vsvm_migrate_alloc_system(vdev, ch, copy);
+		vsvm_alloc_system_pages(vdev, ch->src, ch->dst, npages,
+					ch->pages, copy, vma, start);
 	migrate_vma_pages(&ch->mig);
 	ch->moving = true;
 	/* about the share of the walk, which also sets up the next chunk */
@@ -542,7 +550,7 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 			   unsigned long npages)
 {
-	unsigned long *src, *dst, i, n = 0, k = 0, moved = 0;
+	unsigned long *src, *dst, i, moved = 0;
 	struct dma_fence *fence = NULL;
 	struct vsvm_copy *copy;
 	struct page **pages;
@@ -553,30 +561,7 @@ void vsvm_vram_evict_range(struct vsvm_device *vdev, unsigned long pfn,
 	copy = vsvm_copy_alloc(vdev, false, npages);
 
 	migrate_device_range(src, pfn, npages);
-	for (i = 0; i < npages; i++)
-		if (migrate_pfn_to_page(src[i]) && (src[i] & MIGRATE_PFN_MIGRATE))
-			n++;
-	/* no VMA to follow: the pages are bulk-allocated on this node */
-	if (n)
-		alloc_pages_bulk_array(GFP_HIGHUSER_MOVABLE, n, pages);
-	for (i = 0; i < npages; i++) {
-		struct page *spage = migrate_pfn_to_page(src[i]);
-		struct page *dpage;
-
-		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
-			continue;
-		dpage = pages[k++];
-		if (!dpage)
-			dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
-		lock_page(dpage);
-		if (copy)
-			vsvm_copy_add(copy, dpage,
-				      vsvm_vram_page_offset(vdev, spage));
-		else
-			vsvm_copy_page(vdev, false, dpage,
-				       vsvm_vram_page_offset(vdev, spage));
-		dst[i] = migrate_pfn(page_to_pfn(dpage));
-	}
+	vsvm_alloc_system_pages(vdev, src, dst, npages, pages, copy, NULL, 0);
 	if (copy)
 		fence = vsvm_copy_submit(copy);
 	migrate_device_pages(src, dst, npages);
