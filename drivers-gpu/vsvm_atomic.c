@@ -9,7 +9,7 @@
  * GPU entries of system pages carry no atomic permission when they are
  * mirrored. A GPU atomic on such a page (atomic policy in place, the
  * default) faults, and the handler asks core mm for exclusive device access
- * to that one page with make_device_exclusive_range(): the CPU page table
+ * to that one page with make_device_exclusive(): the CPU page table
  * entry becomes a device-exclusive entry, and the page's GPU entry gets the
  * atomic bit. The CPU's next access to the page restores its entry and
  * raises an MMU_NOTIFY_EXCLUSIVE invalidation, which zaps the GPU entries
@@ -17,7 +17,7 @@
  * event with vsvm as its owner; the mirror skips those, as the page stays
  * where the GPU entry points.
  *
- * Forward progress: make_device_exclusive_range() hands the page back
+ * Forward progress: make_device_exclusive() hands the page back
  * locked, and the CPU needs the page lock to revoke. A first grant unlocks
  * the page at once. When a page is granted again soon after (its number is
  * among the last few granted), the CPU is fighting the GPU for it: then
@@ -134,15 +134,13 @@ out_unlock:
 /*
  * Mappings core mm can give exclusive access in: private (COW) mappings
  * that are not hugetlbfs or DAX. The GUP inside
- * make_device_exclusive_range() splits PMDs (FOLL_SPLIT_PMD), which must
- * never reach a hugetlb PMD: "mm/gup: reject FOLL_SPLIT_PMD with hugetlb
- * VMAs" fixed that upstream and is in Debian's 6.12.117, not in the first
- * 6.12 releases. And fork() only expects device-exclusive entries in COW
- * mappings. mmap_lock held.
+ * make_device_exclusive() works on anonymous, non-hugetlb folios only,
+ * and fork() only expects device-exclusive entries in COW mappings.
+ * mmap_lock held.
  */
 static bool vsvm_svm_exclusive_vma(struct vm_area_struct *vma)
 {
-	return vma && is_cow_mapping(vma->vm_flags) &&
+	return vma && vma_is_cow_mapping(vma) &&
 	       !is_vm_hugetlb_page(vma) && !vma_is_dax(vma) &&
 	       !(vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP));
 }
@@ -205,9 +203,9 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 			      struct vsvm_svm_range *range, u64 va,
 			      struct page **locked)
 {
-	struct page *page = NULL;
+	struct folio *folio;
+	struct page *page;
 	unsigned long seq;
-	int n;
 
 	lockdep_assert_held(&vm->svm.lock);
 
@@ -227,17 +225,16 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 		trace_vsvm_exclusive(vm->id, va, false);
 		return -EOPNOTSUPP;
 	}
-	n = make_device_exclusive_range(vm->mm, va, va + PAGE_SIZE, &page,
-					vm->vdev);
+	page = make_device_exclusive(vm->mm, va, vm->vdev, &folio);
 	mmap_read_unlock(vm->mm);
-	if (n != 1 || !page) {
+	if (IS_ERR(page)) {
 		trace_vsvm_exclusive(vm->id, va, false);
 		return vsvm_svm_exclusive_refusal(vm, va);
 	}
 
 	if (!vsvm_svm_exclusive_commit(vm, range, va, page, seq)) {
-		unlock_page(page);
-		put_page(page);
+		folio_unlock(folio);
+		folio_put(folio);
 		return -EAGAIN;
 	}
 	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_EXCLUSIVE_GRANTS, 1);
@@ -371,7 +368,7 @@ static void vsvm_svm_exclusive_give_back(struct vsvm_vm *vm,
  * @vm: the VM being torn down, with no job left
  *
  * Pages under exclusive device access cannot be reclaimed or migrated by
- * core mm on 6.12 until the CPU touches them: a VM that goes away gives
+ * core mm until the CPU touches them: a VM that goes away gives
  * them back at once by faulting their CPU entries in, as the CPU would.
  * Nothing to do when the address space is gone.
  */

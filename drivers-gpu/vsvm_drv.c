@@ -8,7 +8,14 @@
  *
  * vsvm is a virtual compute GPU whose reason to exist is shared virtual
  * memory: its engines dereference plain CPU pointers. It is bound to a
- * platform device created at module load and registers a DRM render node.
+ * faux device created at module load, as vgem is, and registers a DRM
+ * render node.
+ *
+ * The faux bus has no bind/unbind files in sysfs; the writable module
+ * parameter ``bound`` takes their place: writing 0 removes the device
+ * (every page in VRAM goes back to system memory first), writing 1
+ * creates it again. Removal is refused with -EBUSY while a file of the
+ * device is open.
  *
  * Files, one responsibility each:
  *
@@ -32,7 +39,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
-#include <linux/platform_device.h>
+#include <linux/device/faux.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
@@ -63,7 +70,11 @@ MODULE_PARM_DESC(job_timeout_ms,
 #define VSVM_MAX_VRAM_MB	16384
 #define VSVM_MAX_ENGINES	16
 
-static struct platform_device *vsvm_pdev;
+/* protects vsvm_faux, vsvm_loaded and vsvm_bind_at_load */
+static DEFINE_MUTEX(vsvm_faux_lock);
+static struct faux_device *vsvm_faux;
+static bool vsvm_loaded;
+static bool vsvm_bind_at_load = true;
 
 static int vsvm_params_check(void)
 {
@@ -145,22 +156,21 @@ static const struct drm_driver vsvm_driver = {
 	.fops = &vsvm_fops,
 	.name = DRIVER_NAME,
 	.desc = DRIVER_DESC,
-	.date = "20261122",
 	.major = DRIVER_MAJOR,
 	.minor = DRIVER_MINOR,
 };
 
-static int vsvm_probe(struct platform_device *pdev)
+static int vsvm_probe(struct faux_device *fdev)
 {
 	struct vsvm_device *vdev;
 	int ret;
 
-	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_driver,
+	vdev = devm_drm_dev_alloc(&fdev->dev, &vsvm_driver,
 				  struct vsvm_device, drm);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
 
-	vdev->pdev = pdev;
+	vdev->fdev = fdev;
 	vdev->vram_size = (u64)vram_size_mb * SZ_1M;
 	vdev->num_engines = num_engines;
 	vdev->job_timeout_ms = job_timeout_ms;
@@ -168,9 +178,9 @@ static int vsvm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	INIT_LIST_HEAD(&vdev->vms);
-	platform_set_drvdata(pdev, vdev);
+	faux_device_set_drvdata(fdev, vdev);
 
-	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	ret = dma_coerce_mask_and_coherent(&fdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
 
@@ -205,9 +215,9 @@ err_vram_fini:
 	return ret;
 }
 
-static void vsvm_remove(struct platform_device *pdev)
+static void vsvm_remove(struct faux_device *fdev)
 {
-	struct vsvm_device *vdev = platform_get_drvdata(pdev);
+	struct vsvm_device *vdev = faux_device_get_drvdata(fdev);
 
 	drm_dev_unplug(&vdev->drm);
 	vsvm_engines_fini(vdev);
@@ -216,13 +226,75 @@ static void vsvm_remove(struct platform_device *pdev)
 	vsvm_vram_fini(vdev);
 }
 
-static struct platform_driver vsvm_platform_driver = {
+static const struct faux_device_ops vsvm_faux_ops = {
 	.probe = vsvm_probe,
 	.remove = vsvm_remove,
-	.driver = {
-		.name = DRIVER_NAME,
-	},
 };
+
+/* Create the device and bind vsvm to it. vsvm_faux_lock held. */
+static int vsvm_bind(void)
+{
+	lockdep_assert_held(&vsvm_faux_lock);
+
+	if (vsvm_faux)
+		return 0;
+	/* NULL when the probe failed: its error is in the kernel log */
+	vsvm_faux = faux_device_create(DRIVER_NAME, NULL, &vsvm_faux_ops);
+	return vsvm_faux ? 0 : -ENODEV;
+}
+
+/* Unbind vsvm and remove the device. vsvm_faux_lock held. */
+static int vsvm_unbind(void)
+{
+	struct vsvm_device *vdev;
+
+	lockdep_assert_held(&vsvm_faux_lock);
+
+	if (!vsvm_faux)
+		return 0;
+	vdev = faux_device_get_drvdata(vsvm_faux);
+	if (atomic_read(&vdev->drm.open_count))
+		return -EBUSY;
+	faux_device_destroy(vsvm_faux);
+	vsvm_faux = NULL;
+	return 0;
+}
+
+static int vsvm_bound_set(const char *val, const struct kernel_param *kp)
+{
+	bool bind;
+	int ret;
+
+	ret = kstrtobool(val, &bind);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vsvm_faux_lock);
+	if (!vsvm_loaded)
+		vsvm_bind_at_load = bind;	/* given to modprobe */
+	else
+		ret = bind ? vsvm_bind() : vsvm_unbind();
+	mutex_unlock(&vsvm_faux_lock);
+	return ret;
+}
+
+static int vsvm_bound_get(char *buf, const struct kernel_param *kp)
+{
+	bool bound;
+
+	mutex_lock(&vsvm_faux_lock);
+	bound = vsvm_loaded ? !!vsvm_faux : vsvm_bind_at_load;
+	mutex_unlock(&vsvm_faux_lock);
+	return sysfs_emit(buf, "%c\n", bound ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops vsvm_bound_ops = {
+	.set = vsvm_bound_set,
+	.get = vsvm_bound_get,
+};
+module_param_cb(bound, &vsvm_bound_ops, NULL, 0644);
+MODULE_PARM_DESC(bound,
+		 "Whether the vsvm device exists (default Y): write 0 to unbind and remove it (-EBUSY while open), 1 to create and bind it again");
 
 static int __init vsvm_init(void)
 {
@@ -232,34 +304,22 @@ static int __init vsvm_init(void)
 	if (ret)
 		return ret;
 
-	ret = platform_driver_register(&vsvm_platform_driver);
-	if (ret)
-		return ret;
-
-	vsvm_pdev = platform_device_register_simple(DRIVER_NAME, -1, NULL, 0);
-	if (IS_ERR(vsvm_pdev)) {
-		ret = PTR_ERR(vsvm_pdev);
-		goto err_unregister_driver;
-	}
-
-	if (!platform_get_drvdata(vsvm_pdev)) {
-		/* probe failed: its error is in the kernel log */
-		ret = -ENODEV;
-		goto err_unregister_device;
-	}
-	return 0;
-
-err_unregister_device:
-	platform_device_unregister(vsvm_pdev);
-err_unregister_driver:
-	platform_driver_unregister(&vsvm_platform_driver);
+	mutex_lock(&vsvm_faux_lock);
+	ret = vsvm_bind_at_load ? vsvm_bind() : 0;
+	if (!ret)
+		vsvm_loaded = true;
+	mutex_unlock(&vsvm_faux_lock);
 	return ret;
 }
 
 static void __exit vsvm_exit(void)
 {
-	platform_device_unregister(vsvm_pdev);
-	platform_driver_unregister(&vsvm_platform_driver);
+	mutex_lock(&vsvm_faux_lock);
+	if (vsvm_faux)
+		faux_device_destroy(vsvm_faux);
+	vsvm_faux = NULL;
+	vsvm_loaded = false;
+	mutex_unlock(&vsvm_faux_lock);
 }
 
 module_init(vsvm_init);

@@ -28,13 +28,13 @@
 /* Width of a GPU virtual address: equal to the CPU's user address space. */
 #define VSVM_VA_BITS	48
 
-struct platform_device;
+struct faux_device;
 struct vsvm_engine;
 
 /**
  * struct vsvm_device - one vsvm GPU
  * @drm: the DRM device, embedded; allocated by devm_drm_dev_alloc()
- * @pdev: the platform device the GPU is bound to
+ * @fdev: the faux device the GPU is bound to
  * @vram_size: size of the simulated device memory in bytes, fixed at probe
  * @num_engines: number of engines, fixed at probe
  * @job_timeout_ms: job timeout in milliseconds, fixed at probe
@@ -53,7 +53,7 @@ struct vsvm_engine;
  */
 struct vsvm_device {
 	struct drm_device drm;
-	struct platform_device *pdev;
+	struct faux_device *fdev;
 	u64 vram_size;
 	u32 num_engines;
 	u32 job_timeout_ms;

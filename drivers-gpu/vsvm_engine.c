@@ -46,7 +46,8 @@ static const char *vsvm_fence_driver_name(struct dma_fence *fence)
 static const char *vsvm_fence_timeline_name(struct dma_fence *fence)
 {
 	struct vsvm_engine *engine =
-		container_of(fence->lock, struct vsvm_engine, fence_lock);
+		container_of(dma_fence_spinlock(fence), struct vsvm_engine,
+			     fence_lock);
 
 	return engine->sched.name;
 }
@@ -116,18 +117,15 @@ vsvm_timedout_job(struct drm_sched_job *sched_job)
 	atomic_set(&job->cancel, 1);
 
 	/*
-	 * The scheduler took the job off its pending list. Give it back so it
-	 * is freed when the engine signals its fence, or have the scheduler
-	 * free it now if that already happened.
+	 * The scheduler took the job off its pending list. A job the engine
+	 * still runs goes back on it (NO_HANG) and is freed once the engine
+	 * signals its fence; one that never started or already finished is
+	 * freed by the scheduler now.
 	 */
-	spin_lock(&sched->job_list_lock);
-	if (!vsvm_job_started(job) || dma_fence_is_signaled(job->hw_fence))
-		sched->free_guilty = true;
-	else
-		list_add(&sched_job->list, &sched->pending_list);
-	spin_unlock(&sched->job_list_lock);
-
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	if (vsvm_job_started(job) && !dma_fence_is_signaled(job->hw_fence))
+		return DRM_GPU_SCHED_STAT_NO_HANG;
+	sched->free_guilty = true;
+	return DRM_GPU_SCHED_STAT_RESET;
 }
 
 static void vsvm_free_job(struct drm_sched_job *sched_job)

@@ -8,8 +8,8 @@
  *
  * Pages move between system memory and VRAM with core mm's migrate_vma
  * (by virtual range, for a VM) and migrate_device (by physical range, for
- * eviction), in chunks of at most 2 MiB. 6.12 has no device-private THP, so
- * a 2 MiB chunk moves as 512 pages in one batch. Copies run on the copy
+ * eviction), in chunks of at most 2 MiB. Device memory is handed out as
+ * order-0 pages, so a 2 MiB chunk moves as 512 pages in one batch. Copies run on the copy
  * engine (vsvm_copy.c), one batch per chunk, and two chunks are in flight:
  *
  * 1. the walk runs migrate_vma_setup() for chunk N, allocates its new
@@ -85,7 +85,7 @@ static void vsvm_vram_throttle(struct page *page)
 
 static struct vsvm_device *vsvm_page_device(struct page *page)
 {
-	return container_of(page->pgmap, struct vsvm_device, vram.pgmap);
+	return container_of(page_pgmap(page), struct vsvm_device, vram.pgmap);
 }
 
 static bool vsvm_vma_migratable(struct vm_area_struct *vma)
@@ -199,7 +199,7 @@ static void vsvm_migrate_alloc_vram(struct vsvm_vm *vm,
 				continue;
 			}
 			dpage->zone_device_data = block;
-			zone_device_page_init(dpage);
+			zone_device_page_init(dpage, &vdev->vram.pgmap, 0);
 			if (spage)
 				vsvm_copy_add(copy, spage, off);
 			else
@@ -246,7 +246,7 @@ static void vsvm_alloc_system_pages(struct vsvm_device *vdev,
 			nid = page_to_nid(pages[0]);
 		break;
 	}
-	alloc_pages_bulk_array_node(GFP_HIGHUSER_MOVABLE, nid, n, pages);
+	alloc_pages_bulk_node(GFP_HIGHUSER_MOVABLE, nid, n, pages);
 
 	for (i = 0; i < npages; i++) {
 		struct page *spage = migrate_pfn_to_page(src[i]);

@@ -16,7 +16,7 @@
  * VRAM is allocated with the GPU buddy allocator in power-of-two blocks, one
  * per migrated range (4 KiB to 2 MiB). Every page of a block points to it
  * (zone_device_data); the block returns to the allocator when its last
- * page is freed. page_free() may run in atomic context, so the return is
+ * page is freed. folio_free() may run in atomic context, so the return is
  * deferred to a worker.
  *
  * When an allocation fails, least recently migrated blocks are evicted to
@@ -49,7 +49,7 @@
 bool vsvm_vram_page(struct vsvm_device *vdev, struct page *page)
 {
 	return vdev->vram.enabled && is_device_private_page(page) &&
-	       page->pgmap == &vdev->vram.pgmap;
+	       page_pgmap(page) == &vdev->vram.pgmap;
 }
 
 /**
@@ -112,9 +112,9 @@ void vsvm_vram_block_put(struct vsvm_vram_block *block)
 	}
 }
 
-static void vsvm_vram_page_free(struct page *page)
+static void vsvm_vram_folio_free(struct folio *folio)
 {
-	vsvm_vram_block_put(page->zone_device_data);
+	vsvm_vram_block_put(folio->page.zone_device_data);
 }
 
 /* Evict the least recently used block. Called without vram->lock. */
@@ -200,7 +200,7 @@ struct vsvm_vram_block *vsvm_vram_alloc(struct vsvm_device *vdev,
 }
 
 static const struct dev_pagemap_ops vsvm_vram_pagemap_ops = {
-	.page_free = vsvm_vram_page_free,
+	.folio_free = vsvm_vram_folio_free,
 	.migrate_to_ram = vsvm_vram_migrate_to_ram,
 };
 

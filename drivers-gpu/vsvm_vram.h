@@ -42,7 +42,7 @@ struct vsvm_copy_engine {
  * @mm: buddy allocator over [0, @size)
  * @lru: resident &struct vsvm_vram_block, least recently used first
  * @free_list: blocks whose last page was freed, to be returned to @mm
- * @free_work: returns @free_list to @mm under @lock (page_free() may run
+ * @free_work: returns @free_list to @mm under @lock (folio_free() may run
  *	in atomic context)
  * @copy: the copy engine that migrations copy with
  * @enabled: device-private memory is set up

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Build vsvm's test kernel: Debian's linux-source-6.12, allnoconfig plus
+# Build vsvm's test kernel: Debian's linux-source-7.3, allnoconfig plus
 # kernel/vsvm.config, with drivers-gpu linked into the tree as
 # drivers/gpu/drm/vsvm. The build lives in $VSVM_CACHE keyed by the kernel
 # version, the fragment, vsvm's Kconfig and our kernel patches, so a warm run
@@ -8,9 +8,19 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tarball=/usr/src/$VSVM_KVER_PKG.tar.xz
-[ -f "$tarball" ] || die "$tarball missing: run scripts/install-deps.sh"
-mkdir -p "$VSVM_CACHE"
+tarball=$VSVM_KSRC_TARBALL
+mkdir -p "$VSVM_CACHE/debs"
+if [ ! -f "$tarball" ]; then
+	# The pinned source package from trixie-backports, fetched with a
+	# private apt configuration; the host's apt sources stay untouched.
+	stage "kernel: fetching $VSVM_KVER_PKG=$VSVM_KVER_VERSION"
+	(cd "$VSVM_CACHE/debs" && tapt download -q "$VSVM_KVER_PKG=$VSVM_KVER_VERSION" >/dev/null)
+	deb=$(ls "$VSVM_CACHE"/debs/"$VSVM_KVER_PKG"_*.deb)
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO "./usr/src/$VSVM_KVER_PKG.tar.xz" >"$tarball.tmp"
+	mv "$tarball.tmp" "$tarball"
+	rm -f "$deb"
+fi
 
 key=$(vsvm_kernel_key)
 src=$VSVM_CACHE/src-$key
@@ -79,6 +89,8 @@ ticker=$!
 trap 'kill $ticker 2>/dev/null || true' EXIT
 make -s -C "$src" O="$build" -j"$jobs" bzImage modules >"$build/build.log" 2>&1 ||
 	{ tail -40 "$build/build.log" >&2; die "kernel build failed ($build/build.log)"; }
+# The uapi headers hmm-tests build against.
+make -s -C "$src" O="$build" headers >/dev/null
 rm -rf "$build/modroot"
 make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
 	INSTALL_MOD_STRIP=1 modules_install >/dev/null

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# PID 1 of the test guest (see run-guest.sh). Sets up a minimal system on
-# the read-only host root, runs the command in results/cmd, saves its exit
-# status, the kernel log and a final kmemleak scan, then reboots, which
-# QEMU's -no-reboot turns into an exit.
+# PID 1 of the test guest (see run-guest.sh), installed in the Debian 13
+# root as /usr/local/sbin/vsvm-guest-init. Sets up a minimal system on the
+# read-only root, mounts the host's root at /host and shows the checkout
+# and the cache at their host paths, runs the command in results/cmd, saves
+# its exit status, the kernel log and a final kmemleak scan, then reboots,
+# which QEMU's -no-reboot turns into an exit.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp TERM=dumb LANG=C.UTF-8
 
@@ -17,23 +19,20 @@ ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/pts /dev/shm /dev/hugepages
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-# The guest's /tmp is its own tmpfs. A checkout under the host's /tmp (this
-# script is $top/scripts/guest-init.sh) stays visible at its path.
-top=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p /dev/.hosttmp
-mount --bind /tmp /dev/.hosttmp
 mount -t tmpfs tmpfs /tmp
-case $top in
-/tmp/?*)
-	mkdir -p "$top"
-	mount --bind "/dev/.hosttmp/${top#/tmp/}" "$top"
-	;;
-esac
+p9="trans=virtio,version=9p2000.L,msize=1048576"
+mount -t 9p -o "$p9,cache=loose,ro" hostroot /host
+mount -t 9p -o "$p9" results /mnt
+. /mnt/cmd.env
+# The checkout and the cache at their host paths (a checkout under /tmp
+# needs its mount point made in the guest's own /tmp).
+mkdir -p "$VSVM_TOP" 2>/dev/null
+mount --bind "/host$VSVM_TOP" "$VSVM_TOP"
+mount --bind "/host$VSVM_CACHE" "$VSVM_CACHE"
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t hugetlbfs hugetlbfs /dev/hugepages
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=1048576 results /mnt
 export VSVM_OUT=/mnt
 
 leak=/sys/kernel/debug/kmemleak
@@ -56,4 +55,4 @@ dmesg > /mnt/dmesg.txt
 echo "$rc" > /mnt/rc
 sync
 umount /mnt
-reboot -f
+busybox reboot -f

@@ -1,20 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Boot vsvm's test kernel under QEMU (TCG) with the host root shared
-# read-only over virtio-9p, run one command in the guest and return its exit
-# status. The run fails when the kernel logged a WARNING, BUG, Oops, lockdep,
-# KASAN or kmemleak report, whatever the command returned.
+# Boot a test kernel under QEMU (TCG) with the Debian 13 root as its
+# read-only 9p root, run one command in the guest and return its exit
+# status. The host's root is shared too (read-only, at /host in the guest):
+# the guest sees the checkout and $VSVM_CACHE at their host paths. The run
+# fails when the kernel logged a WARNING, BUG, Oops, lockdep, KASAN or
+# kmemleak report, whatever the command returned.
 #
 # When the run fails for a reason other than the command's status (timeout,
 # kernel reports, no status), the reason is written to DIR/gate.txt.
 #
-# usage: run-guest.sh [--out DIR] [--timeout SEC] [--mem SIZE] [--pmem]
-#                     [--] COMMAND...
+# usage: run-guest.sh [--lane debug|stock] [--out DIR] [--timeout SEC]
+#                     [--mem SIZE] [--pmem] [--append ARGS] [--] COMMAND...
+#   --lane L       debug: our test kernel (lockdep, kmemleak, DEBUG_VM, ...);
+#                  stock: Debian's unmodified $VSVM_STOCK_KREL kernel with
+#                  its own modules and vsvm.ko from dkms (default debug)
 #   --out DIR      results directory (writable in the guest as $VSVM_OUT);
 #                  console.log, dmesg.txt, kmemleak.txt and rc land there
 #   --timeout SEC  hard limit for the whole guest run (default 1200)
 #   --mem SIZE     guest memory (default 3G)
 #   --pmem         reserve 512 MiB of guest RAM as legacy pmem (/dev/pmem0)
+#   --append ARGS  more kernel parameters (swiotlb=force, say)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,12 +28,16 @@ out=$VSVM_TOP/build/guest
 timeout=1200
 mem=3G
 pmem=
+lane=debug
+extra=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--pmem) pmem="memmap=512M!2G"; shift ;;
+	--lane) lane=$2; shift 2 ;;
+	--append) extra=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -35,29 +45,53 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || die "no command given"
 
+root=$("$VSVM_TOP/scripts/build-root.sh" | tail -n 1)
 build=$(vsvm_kbuild_dir)
-kernel=$build/arch/x86/boot/bzImage
-[ -f "$kernel" ] || die "no kernel at $kernel: run scripts/build-kernel.sh"
+init=/usr/local/sbin/vsvm-guest-init
+case $lane in
+debug)
+	kernel=$build/arch/x86/boot/bzImage
+	[ -f "$kernel" ] || die "no kernel at $kernel: run scripts/build-kernel.sh"
+	initrd=()
+	rootargs="root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=loose ro init=$init"
+	modroot=$build/modroot
+	;;
+stock)
+	kernel=$root/usr/lib/modules/$VSVM_STOCK_KREL/vmlinuz
+	initrd=(-initrd "$("$VSVM_TOP/scripts/build-initramfs.sh" "$root" | tail -n 1)")
+	rootargs="vsvm_init=$init"
+	modroot=/
+	;;
+*) die "unknown lane $lane" ;;
+esac
+# What the guest needs in its root: our init, and mount points for the
+# host's root, the checkout and the cache.
+install -D -m 0755 "$VSVM_TOP/scripts/guest-init.sh" "$root$init"
+mkdir -p "$root/host" "$root$VSVM_CACHE"
+case $VSVM_TOP in /tmp/*) ;; *) mkdir -p "$root$VSVM_TOP" ;; esac
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out"/{console.log,dmesg.txt,kmemleak.txt,rc,cmd,gate.txt}
+rm -f "$out"/{console.log,dmesg.txt,kmemleak.txt,rc,cmd,cmd.env,gate.txt}
 # The command travels as a file: the kernel command line is short.
+printf 'export VSVM_TOP=%q VSVM_MODROOT=%q VSVM_KBUILD=%q VSVM_LANE=%q VSVM_CACHE=%q\n' \
+	"$VSVM_TOP" "$modroot" "$build" "$lane" "$VSVM_CACHE" >"$out/cmd.env"
 {
-	printf 'export VSVM_TOP=%q VSVM_MODROOT=%q VSVM_KBUILD=%q\n' \
-		"$VSVM_TOP" "$build/modroot" "$build"
+	echo '. /mnt/cmd.env'
 	printf 'cd %q\n' "$PWD"
 	printf '%q ' "$@"
 	echo
 } >"$out/cmd"
 
-stage "guest: booting ($mem, timeout ${timeout}s): $*"
+stage "guest: booting the $lane kernel ($mem, timeout ${timeout}s): $*"
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 2 -m "$mem" \
 	-nographic -no-reboot -nodefaults -serial stdio \
-	-kernel "$kernel" \
-	-append "console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=1048576,cache=loose ro init=$VSVM_TOP/scripts/guest-init.sh panic=-1 oops=panic loglevel=7 rcupdate.rcu_cpu_stall_timeout=300 $pmem" \
+	-kernel "$kernel" "${initrd[@]}" \
+	-append "console=ttyS0 $rootargs panic=-1 oops=panic loglevel=7 rcupdate.rcu_cpu_stall_timeout=300 $pmem $extra" \
+	-fsdev local,id=root,path="$root",security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=root \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev local,id=results,path="$out",security_model=none,multidevs=remap \

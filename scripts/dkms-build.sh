@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The stock lane's vsvm.ko, built the way a user builds it: the driver's
+# source laid out as /usr/src/vsvm-VERSION with its dkms.conf, then
+# `dkms add`, `dkms build` and `dkms install` against Debian's
+# linux-headers-$VSVM_STOCK_KREL, inside the Debian 13 root. VERSION carries
+# a hash of the sources, so a changed driver is a new dkms version.
+#
+# usage: dkms-build.sh ROOT
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+root=$1
+major=$(sed -n 's/^#define DRIVER_MAJOR\t*//p' "$VSVM_TOP/drivers-gpu/vsvm_drv.h")
+minor=$(sed -n 's/^#define DRIVER_MINOR\t*//p' "$VSVM_TOP/drivers-gpu/vsvm_drv.h")
+hash=$(cat "$VSVM_TOP"/drivers-gpu/* "$VSVM_TOP/uapi/drm/vsvm_drm.h" | sha256sum | cut -c1-8)
+ver=$major.$minor+$hash
+usr=$root/usr/src/vsvm-$ver
+
+stage "dkms: vsvm $ver for $VSVM_STOCK_KREL"
+# Older versions go first: one vsvm at a time in the root.
+for old in "$root"/usr/src/vsvm-*; do
+	[ -d "$old" ] || continue
+	[ "$old" = "$usr" ] && continue
+	in_root "$root" dkms remove -m vsvm -v "${old##*/vsvm-}" --all >/dev/null 2>&1 || true
+	rm -rf "$old"
+done
+if ! in_root "$root" dkms status -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL" | grep -q installed; then
+	rm -rf "$usr"
+	mkdir -p "$usr/uapi/drm"
+	cp "$VSVM_TOP"/drivers-gpu/* "$usr/"
+	cp "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$usr/uapi/drm/"
+	sed -i "s/@VERSION@/$ver/" "$usr/dkms.conf"
+	in_root "$root" dkms remove -m vsvm -v "$ver" --all >/dev/null 2>&1 || true
+	log=$VSVM_CACHE/dkms.log
+	{
+		in_root "$root" dkms add -m vsvm -v "$ver" &&
+		in_root "$root" dkms build -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL" &&
+		in_root "$root" dkms install -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL"
+	} >"$log" 2>&1 || {
+		tail -30 "$log" >&2
+		cat "$root/var/lib/dkms/vsvm/$ver/build/make.log" >&2 2>/dev/null || true
+		die "dkms could not build vsvm $ver"
+	}
+	if grep -iE '\bwarning\b' "$root/var/lib/dkms/vsvm/$ver/build/make.log" >&2; then
+		die "the dkms build of vsvm is not warning-free"
+	fi
+fi
+in_root "$root" dkms status -m vsvm >&2
+in_root "$root" modinfo -k "$VSVM_STOCK_KREL" -F filename vsvm
