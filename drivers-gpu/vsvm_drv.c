@@ -101,7 +101,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vfile;
 
-	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
+	vfile = kzalloc_obj(*vfile, GFP_KERNEL);
 	if (!vfile)
 		return -ENOMEM;
 

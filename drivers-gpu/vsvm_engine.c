@@ -59,7 +59,7 @@ static const struct dma_fence_ops vsvm_hw_fence_ops = {
 
 static bool vsvm_job_started(struct vsvm_job *job)
 {
-	return job->hw_fence->ops == &vsvm_hw_fence_ops;
+	return rcu_access_pointer(job->hw_fence->ops) == &vsvm_hw_fence_ops;
 }
 
 static void vsvm_job_work(struct work_struct *work)
@@ -153,10 +153,10 @@ struct vsvm_job *vsvm_job_alloc(struct vsvm_vm *vm, u32 engine)
 {
 	struct vsvm_job *job;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc_obj(*job, GFP_KERNEL);
 	if (!job)
 		return NULL;
-	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	job->hw_fence = kzalloc_obj(*job->hw_fence, GFP_KERNEL);
 	if (!job->hw_fence) {
 		kfree(job);
 		return NULL;

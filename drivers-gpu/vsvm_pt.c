@@ -44,7 +44,7 @@ static struct vsvm_pt_node *vsvm_pt_node_alloc(int level)
 {
 	struct vsvm_pt_node *node;
 
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	node = kzalloc_obj(*node, GFP_KERNEL);
 	if (!node)
 		return NULL;
 

@@ -196,7 +196,7 @@ vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
 	if (n)
 		return n;
 
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	n = kzalloc_obj(*n, GFP_KERNEL);
 	if (!n)
 		return ERR_PTR(-ENOMEM);
 	n->vm = vm;
@@ -291,7 +291,7 @@ vsvm_svm_range_create(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
 	if (ret)
 		return ERR_PTR(ret);
 
-	range = kzalloc(sizeof(*range), GFP_KERNEL);
+	range = kzalloc_obj(*range, GFP_KERNEL);
 	if (!range)
 		return ERR_PTR(-ENOMEM);
 	range->npages = (end - start) >> PAGE_SHIFT;
@@ -713,8 +713,8 @@ void vsvm_svm_gc(struct vsvm_vm *vm)
 			for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++) {
 				struct vsvm_svm_attr *tail, *unused = NULL;
 
-				tail = kzalloc(sizeof(*tail),
-					       GFP_KERNEL | __GFP_NOFAIL);
+				tail = kzalloc_obj(*tail,
+						   GFP_KERNEL | __GFP_NOFAIL);
 				__vsvm_svm_attr_set(vm, i + 1, start[k], end[k],
 						    0, &tail, &unused);
 				kfree(tail);
@@ -742,8 +742,8 @@ int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 	struct vsvm_svm_attr *tail, *new;
 
 	/* At most one split and one insertion: allocate both up front. */
-	tail = kzalloc(sizeof(*tail), GFP_KERNEL);
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	tail = kzalloc_obj(*tail, GFP_KERNEL);
+	new = kzalloc_obj(*new, GFP_KERNEL);
 	if (!tail || !new) {
 		kfree(tail);
 		kfree(new);

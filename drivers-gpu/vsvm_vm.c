@@ -142,7 +142,7 @@ static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev)
 	u32 i;
 	int ret;
 
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	vm = kzalloc_obj(*vm, GFP_KERNEL);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&vm->ref);

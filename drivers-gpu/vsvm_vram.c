@@ -165,7 +165,7 @@ struct vsvm_vram_block *vsvm_vram_alloc(struct vsvm_device *vdev,
 	LIST_HEAD(blocks);
 	int ret;
 
-	block = kzalloc(sizeof(*block), GFP_KERNEL);
+	block = kzalloc_obj(*block, GFP_KERNEL);
 	if (!block)
 		return NULL;
 

@@ -23,7 +23,7 @@ if [ ! -f "$tarball" ]; then
 fi
 
 key=$(vsvm_kernel_key)
-src=$VSVM_CACHE/src-$key
+src=$(vsvm_src_dir)
 build=$VSVM_CACHE/kbuild-$key
 
 if [ -f "$build/.vsvm-done" ]; then
@@ -58,10 +58,12 @@ cp "$VSVM_TOP/drivers-gpu/Kconfig" "$src/drivers/gpu/drm/vsvm/Kconfig"
 	echo '# filled by scripts/build-module.sh' > "$src/drivers/gpu/drm/vsvm/Makefile"
 
 mkdir -p "$build"
-stage "kernel: configuring (allnoconfig + kernel/vsvm.config)"
+frags=$(vsvm_kconfig_fragments)
+stage "kernel ($VSVM_KFLAVOUR): configuring (allnoconfig +" $(basename -a $frags) ")"
 make -s -C "$src" O="$build" allnoconfig >/dev/null
+# shellcheck disable=SC2086
 "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
-	"$VSVM_TOP/kernel/vsvm.config" >/dev/null
+	$frags >/dev/null
 make -s -C "$src" O="$build" olddefconfig >/dev/null
 
 # Every line of the fragment must have survived: Kconfig silently drops
@@ -73,11 +75,11 @@ while IFS= read -r line; do
 		echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$build/.config" || echo unset)" >&2
 		bad=1
 	}
-done < "$VSVM_TOP/kernel/vsvm.config"
+done < <(cat $frags)
 [ $bad -eq 0 ] || die "kernel config fragment not applied"
 
 jobs=$(( $(nproc) + 1 ))
-stage "kernel: building bzImage and modules (-j$jobs); cold takes ~15-20 min"
+stage "kernel: building bzImage and modules (-j$jobs); cold takes ~10-15 min"
 start=$(date +%s)
 (
 	while sleep 60; do
@@ -97,8 +99,10 @@ make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
 kill $ticker 2>/dev/null || true
 stage "kernel: built in $(( $(date +%s) - start ))s"
 touch "$build/.vsvm-done"
-# Builds for other keys are stale now: keep the disk in check.
+# Builds for other keys are stale now: keep the disk in check (the other
+# flavour's current build stays).
+keep="$(vsvm_kernel_key debug) $(vsvm_kernel_key kasan)"
 for d in "$VSVM_CACHE"/kbuild-* "$VSVM_CACHE"/src-*; do
-	case "$d" in *-"$key") ;; *) rm -rf "$d" ;; esac
+	case " $keep " in *" ${d##*-} "*) ;; *) rm -rf "$d" ;; esac
 done
 echo "$build"

@@ -17,12 +17,11 @@ stage "sparse: building Debian's sparse $ver"
 rm -rf "$dir" "$dir.dl"
 mkdir -p "$dir.dl"
 (cd "$dir.dl" && tapt source -q --download-only "sparse=$ver" >/dev/null)
-dpkg-source -x --skip-patches "$dir.dl"/sparse_*.dsc "$dir.src" >/dev/null 2>&1 ||
-	dpkg-source -x "$dir.dl"/sparse_*.dsc "$dir.src" >/dev/null
+dpkg-source -x "$dir.dl"/sparse_*.dsc "$dir.src" >/dev/null
 make -s -C "$dir.src" -j"$(nproc)" sparse >"$dir.dl/build.log" 2>&1 ||
 	{ tail -20 "$dir.dl/build.log" >&2; die "building sparse failed"; }
 mkdir -p "$dir"
 cp "$dir.src/sparse" "$dir/sparse"
-rm -rf "$dir.src" "$dir.dl"
+rm -rf "$dir.src" "$dir.dl" "$VSVM_CACHE"/sparse_*
 "$dir/sparse" --version >&2
 echo "$dir/sparse"

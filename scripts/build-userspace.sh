@@ -9,7 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 root=$1 kbuild=$2 bdir=$3
-src=$VSVM_CACHE/src-${kbuild##*/kbuild-}
+src=$(vsvm_src_dir)
 mkdir -p "$bdir"
 bdir=$(cd "$bdir" && pwd)
 case $bdir in "$VSVM_TOP"/*) ;; *) die "the build directory must be inside the checkout" ;; esac

@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-src=$VSVM_CACHE/src-$(vsvm_kernel_key)
+src=$(vsvm_src_dir)
 cp=$src/scripts/checkpatch.pl
 [ -x "$cp" ] || die "no checkpatch.pl at $cp: run scripts/build-kernel.sh"
 

@@ -6,11 +6,15 @@
 # linux-headers-$VSVM_STOCK_KREL, inside the Debian 13 root. VERSION carries
 # a hash of the sources, so a changed driver is a new dkms version.
 #
-# usage: dkms-build.sh ROOT
+# Debian's stock kernel has no TEST_HMM; lib/test_hmm.c of the same 7.3
+# source builds out of tree (every symbol it needs is exported), so the
+# stock lane runs hmm-tests as well. It goes to extra/ in the root.
+#
+# usage: dkms-build.sh ROOT KSRC   (KSRC: the unpacked linux-source-7.3)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-root=$1
+root=$1 ksrc=$2
 major=$(sed -n 's/^#define DRIVER_MAJOR\t*//p' "$VSVM_TOP/drivers-gpu/vsvm_drv.h")
 minor=$(sed -n 's/^#define DRIVER_MINOR\t*//p' "$VSVM_TOP/drivers-gpu/vsvm_drv.h")
 hash=$(cat "$VSVM_TOP"/drivers-gpu/* "$VSVM_TOP/uapi/drm/vsvm_drm.h" | sha256sum | cut -c1-8)
@@ -47,4 +51,18 @@ if ! in_root "$root" dkms status -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL" | grep 
 	fi
 fi
 in_root "$root" dkms status -m vsvm >&2
+
+extra=$root/usr/lib/modules/$VSVM_STOCK_KREL/extra
+if [ ! -f "$extra/test_hmm.ko" ] || ! cmp -s "$ksrc/lib/test_hmm.c" "$extra/test_hmm.c"; then
+	stage "dkms: test_hmm.ko for $VSVM_STOCK_KREL (out of tree)"
+	thm=$VSVM_CACHE/test_hmm-stock
+	rm -rf "$thm"
+	mkdir -p "$thm" "$extra"
+	cp "$ksrc/lib/test_hmm.c" "$ksrc/lib/test_hmm_uapi.h" "$thm/"
+	echo 'obj-m := test_hmm.o' >"$thm/Kbuild"
+	in_root "$root" make -C "/lib/modules/$VSVM_STOCK_KREL/build" M="$thm" modules \
+		>"$thm.log" 2>&1 || { tail -20 "$thm.log" >&2; die "test_hmm.ko did not build"; }
+	cp "$thm/test_hmm.ko" "$thm/test_hmm.c" "$extra/"
+	in_root "$root" depmod "$VSVM_STOCK_KREL"
+fi
 in_root "$root" modinfo -k "$VSVM_STOCK_KREL" -F filename vsvm

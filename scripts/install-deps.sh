@@ -6,10 +6,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(
-	linux-source-6.12 build-essential flex bison bc cpio kmod
+	build-essential flex bison bc cpio kmod
 	libelf-dev libssl-dev python3 rsync
-	qemu-system-x86 sparse e2fsprogs
-	intel-gpu-tools libdrm-dev
+	qemu-system-x86 e2fsprogs debootstrap xz-utils dpkg-dev patch
+	libdrm-dev
 	meson ninja-build pkg-config
 )
 

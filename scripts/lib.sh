@@ -25,18 +25,37 @@ die() {
 	exit 1
 }
 
-# vsvm_kernel_key: hash of everything the cached kernel build depends on
+# The test kernel's flavour: debug (the default: lockdep, kmemleak,
+# DEBUG_VM, DMA_API_DEBUG, ...) or kasan (the same plus
+# kernel/vsvm-kasan.config). Both build from one unpacked source tree.
+VSVM_KFLAVOUR=${VSVM_KFLAVOUR:-debug}
+
+# vsvm_kernel_key [FLAVOUR]: hash of everything the cached kernel build of
+# FLAVOUR (default $VSVM_KFLAVOUR) depends on
 vsvm_kernel_key() {
+	local flavour=${1:-$VSVM_KFLAVOUR}
 	{
 		echo "$VSVM_KVER_PKG $VSVM_KVER_VERSION"
 		cat "$VSVM_TOP/kernel/vsvm.config" "$VSVM_TOP/drivers-gpu/Kconfig"
 		cat "$VSVM_TOP"/kernel/patches/*.patch 2>/dev/null
 		echo v2
+		[ "$flavour" = debug ] || cat "$VSVM_TOP/kernel/vsvm-$flavour.config"
 	} | sha256sum | cut -c1-16
+}
+
+# vsvm_kconfig_fragments: the fragments of $VSVM_KFLAVOUR's configuration
+vsvm_kconfig_fragments() {
+	echo "$VSVM_TOP/kernel/vsvm.config"
+	[ "$VSVM_KFLAVOUR" = debug ] || echo "$VSVM_TOP/kernel/vsvm-$VSVM_KFLAVOUR.config"
 }
 
 vsvm_kbuild_dir() {
 	echo "$VSVM_CACHE/kbuild-$(vsvm_kernel_key)"
+}
+
+# The unpacked and patched source, shared by every flavour.
+vsvm_src_dir() {
+	echo "$VSVM_CACHE/src-$(vsvm_kernel_key debug)"
 }
 
 # tapt APT-GET-ARGS...: apt-get on Debian 13 (trixie, trixie-backports) with

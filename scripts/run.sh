@@ -8,7 +8,7 @@ cd "$VSVM_TOP"
 
 scripts/install-deps.sh
 build=$(scripts/build-module.sh | tail -n 1)
-src=$VSVM_CACHE/src-${build##*/kbuild-}
+src=$(vsvm_src_dir)
 stage "userspace: meson build"
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null

@@ -1,10 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # vsvm's test command (README, .ci/run): installs what is missing, builds
-# the test kernel (cached), vsvm.ko, the userspace parts and the kernel's
-# hmm-tests, runs the host-side tests and static checks, then boots the guest
-# and runs hmm-tests against test_hmm and every IGT test against vsvm.
-# Prints one line per test and a closing "N passed, N failed, N skipped".
+# the 7.3 test kernel (cached), vsvm.ko in tree (sparse, W=1) and out of
+# tree, the Debian 13 guest root (cached), the userspace parts and the
+# kernel's hmm-tests in that root, vsvm.ko by dkms for Debian's stock
+# kernel, runs the host-side tests and static checks, then boots two
+# guests: the debug lane (our kernel: lockdep, kmemleak, DEBUG_VM,
+# DMA_API_DEBUG) and the stock lane (Debian's linux-image-7.3.4+deb13-amd64
+# as shipped). Each runs hmm-tests against test_hmm and every IGT test
+# against vsvm. Prints one line per test and a closing
+# "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$VSVM_TOP"
@@ -14,27 +19,19 @@ bdir=${VSVM_BUILD:-$VSVM_TOP/build}
 stage "test: start"
 scripts/install-deps.sh
 build=$(scripts/build-module.sh | tail -n 1)
-src=$VSVM_CACHE/src-${build##*/kbuild-}
+src=$(vsvm_src_dir)
+root=$(scripts/build-root.sh | tail -n 1)
 scripts/check-style.sh
-
-stage "userspace: meson build"
-if [ -f "$bdir/build.ninja" ]; then
-	meson setup --reconfigure "$bdir" >/dev/null
-else
-	meson setup "$bdir" >/dev/null
-fi
-meson compile -C "$bdir" >/dev/null
-gcc -Wall -O2 -I "$src" -I "$src/tools/include" \
-	"$src/tools/testing/selftests/mm/hmm-tests.c" \
-	-lrt -lpthread -lm -o "$bdir/hmm-tests"
+scripts/build-userspace.sh "$root" "$build" "$bdir"
+scripts/dkms-build.sh "$root" "$src" >/dev/null
 
 stage "mesa: clover + gallium/vsvm (mesa-patches/, cached by series hash)"
 rm -f "$VSVM_CACHE/mesa-current.env"
 mesa_ok=1
 scripts/build-mesa.sh >&2 || mesa_ok=0
 
-stage "userspace: host tests (meson test)"
-meson test -C "$bdir" --print-errorlogs >/dev/null || true
+stage "userspace: host tests (meson test in the Debian 13 root)"
+in_root "$root" meson test -C "$bdir" --print-errorlogs >/dev/null || true
 results=$bdir/results.txt
 python3 - "$bdir/meson-logs/testlog.json" >"$results" <<'PY'
 import json, sys
@@ -45,17 +42,37 @@ for line in open(sys.argv[1]):
 PY
 [ $mesa_ok -eq 1 ] || echo "FAIL mesa/build (scripts/build-mesa.sh)" >>"$results"
 
-stage "guest: hmm-tests and IGT"
-set +e
-scripts/run-guest.sh --out "$bdir/guest" --pmem -- "$VSVM_TOP/scripts/guest-tests.sh" "$bdir"
-grc=$?
-set -e
-cat "$bdir/guest/results.txt" >>"$results" 2>/dev/null || true
-if [ -s "$bdir/guest/gate.txt" ]; then
-	echo "FAIL guest/gate ($(cat "$bdir/guest/gate.txt"))" >>"$results"
-elif [ $grc -ne 0 ] && ! grep -q '^FAIL' "$results"; then
-	echo "FAIL guest/run (exit status $grc)" >>"$results"
-fi
+# guest_lane LANE PREFIX: boot LANE, run the suite, add its results under
+# PREFIX/ (and a gate failure when the kernel reported anything)
+guest_lane() {
+	local lane=$1 prefix=$2 out=$bdir/guest-$1 grc
+	stage "guest ($lane lane): hmm-tests and IGT"
+	set +e
+	scripts/run-guest.sh --lane "$lane" --out "$out" --pmem -- \
+		"$VSVM_TOP/scripts/guest-tests.sh" "$bdir"
+	grc=$?
+	set -e
+	sed -E "s#^([A-Z]+) #\\1 $prefix#" "$out/results.txt" >>"$results" 2>/dev/null || true
+	if [ -s "$out/gate.txt" ]; then
+		echo "FAIL ${prefix}guest/gate ($(cat "$out/gate.txt"))" >>"$results"
+	elif [ $grc -ne 0 ] && ! grep -q "^FAIL $prefix" "$results"; then
+		echo "FAIL ${prefix}guest/run (exit status $grc)" >>"$results"
+	fi
+	grep -a -m1 '^guest: 7' "$out/console.log" >&2 || true
+}
+# VSVM_LANES: the guest lanes to run (default "debug stock"; the KASAN lane
+# is scripts/test-kasan.sh, which sets VSVM_LANES=kasan)
+for lane in ${VSVM_LANES:-debug stock}; do
+	case $lane in
+	debug) guest_lane debug "" ;;
+	stock) guest_lane stock "stock/" ;;
+	kasan)
+		VSVM_KFLAVOUR=kasan scripts/build-module.sh >/dev/null
+		guest_lane kasan "kasan/"
+		;;
+	*) die "unknown lane $lane" ;;
+	esac
+done
 
 stage "test: results"
 cat "$results"

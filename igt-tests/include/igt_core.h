@@ -2,21 +2,41 @@
 /*
  * Copyright © 2026 The vsvm authors
  *
- * Declarations mirroring the IGT 1.27.1 API, for building the vsvm tests
- * against Debian's libigt.so.0 (package intel-gpu-tools), which ships the
- * library without its headers. Only what the vsvm tests use is declared; the
- * macros expand to the same calls, with the same arguments, as IGT's own, so
- * the binaries use the library exactly as in-tree tests do.
+ * Declarations mirroring the IGT 2.0 API, for building the vsvm tests
+ * against Debian's libigt.so.0 (package intel-gpu-tools 2.0-1, Debian 13),
+ * which ships the library without its headers. Only what the vsvm tests use
+ * is declared; the macros expand to the same calls, with the same arguments,
+ * as IGT 2.0's own, so the binaries use the library exactly as in-tree tests
+ * do.
  *
  * Configuring with -Digt_source=/path/to/igt-gpu-tools uses that tree's real
  * headers instead, and none of the files in this directory.
  *
- * ABI notes, checked against libigt.so.0 1.27.1 (nm -D, objdump):
- * - igt_subtest_jmpbuf and igt_dynamic_jmpbuf are 200-byte jmp_buf objects,
- *   entered with sigsetjmp(..., 1) as IGT does.
- * - 1.27.1 has no __igt_init(): igt_main calls igt_subtest_init_parse_opts(),
- *   the test body, then igt_exit().
- * - __igt_subtest_group_save() takes (int *save, int *desc).
+ * ABI notes, checked against libigt.so.0 of intel-gpu-tools 2.0-1
+ * (readelf --dyn-syms, nm -D, objdump -d):
+ * - every function and variable declared in this directory is exported;
+ *   igt_subtest_jmpbuf and igt_dynamic_jmpbuf are 200-byte jmp_buf objects
+ *   (not thread-local), entered with sigsetjmp(..., 1) as IGT does.
+ * - igt_ioctl became thread-local in 2.0 (a TLS symbol of 8 bytes in
+ *   .tdata): ioctl_wrappers.h declares it __thread. Declaring it as a plain
+ *   extern, as 1.27.1 did, fails to link ("TLS definition ... mismatches
+ *   non-TLS reference").
+ * - 2.0 still has no __igt_init(): igt_main calls
+ *   igt_subtest_init_parse_opts() (7 arguments), the test body, then
+ *   igt_exit(). igt_main, igt_fixture and igt_subtest_group are still
+ *   object-like macros: the IGT trees just before 2.0 have them so, and the
+ *   later trees where they became function-like (igt_main()) also declare
+ *   functions 2.0 does not export (igt_dynamic_subtest_name(),
+ *   igt_core_get_igt_hook()).
+ * - __igt_subtest_group_save() takes (int *save, int *desc), storing an int
+ *   through the first; __igt_subtest_group_restore() takes (int, int).
+ * - __igt_run_subtest() takes (name, file, line); the other entry points
+ *   the macros call (__igt_fixture, __igt_fixture_complete,
+ *   __igt_enter_dynamic_container, __igt_run_dynamic_subtest, __igt_fork,
+ *   __igt_fork_helper, __igt_fail_assert, __igt_skip_check, igt_describe_f,
+ *   igt_success, igt_exit) are unchanged from 1.27.1.
+ * - MSEC_PER_SEC and the constants derived from it are unsigned long on
+ *   64-bit targets in 2.0 (they were int in 1.27.1).
  */
 
 #ifndef IGT_CORE_H
@@ -36,7 +56,9 @@
 #define IGT_LOG_DOMAIN (NULL)
 #endif
 
+#ifndef __noreturn
 #define __noreturn __attribute__((noreturn))
+#endif
 #define __maybe_unused __attribute__((unused))
 
 /* Exit codes of a test binary, as understood by igt_runner. */
@@ -256,8 +278,9 @@ void igt_vlog(const char *domain, enum igt_log_level level,
 #define igt_assert_lt(n1, n2) igt_assert_cmpint(n1, <, >=, n2)
 #define igt_assert_lt_u64(n1, n2) igt_assert_cmpu64(n1, <, >=, n2)
 
+/* As in IGT, the expansion ends with a semicolon of its own. */
 #define igt_assert_fd(fd) \
-	igt_assert_f(fd >= 0, "file descriptor " #fd " failed\n")
+	igt_assert_f(fd >= 0, "file descriptor " #fd " failed\n");
 
 /* Requirements: an unmet one ends the current subtest (or fixture) as SKIP. */
 #define igt_skip_check(E, F...) \
@@ -296,7 +319,7 @@ void igt_vlog(const char *domain, enum igt_log_level level,
 	} while (0)
 
 #define igt_require_fd(fd) \
-	igt_require_f(fd >= 0, "file descriptor " #fd " failed\n")
+	igt_require_f(fd >= 0, "file descriptor " #fd " failed\n");
 
 /*
  * Dynamic subtests: igt_subtest_with_dynamic() blocks contain igt_dynamic()
@@ -390,8 +413,16 @@ static inline uint32_t igt_seconds_elapsed(struct timespec *start)
 #define READ_ONCE(x) (*(volatile typeof(x) *)(&(x)))
 #define WRITE_ONCE(x, v) do *(volatile typeof(x) *)(&(x)) = (v); while (0)
 
-#define MSEC_PER_SEC (1000)
-#define USEC_PER_SEC (1000 * MSEC_PER_SEC)
-#define NSEC_PER_SEC (1000 * USEC_PER_SEC)
+/* Unsigned long (unsigned long long where long has 32 bits), as in 2.0. */
+#if __SIZEOF_LONG__ == 8
+#define MSEC_PER_SEC (1000ul)
+#define USEC_PER_MSEC (1000ul)
+#else
+#define MSEC_PER_SEC (1000ull)
+#define USEC_PER_MSEC (1000ull)
+#endif
+#define USEC_PER_SEC (1000u * MSEC_PER_SEC)
+#define NSEC_PER_SEC (1000u * USEC_PER_SEC)
+#define NSEC_PER_MSEC (1000u * USEC_PER_MSEC)
 
 #endif /* IGT_CORE_H */

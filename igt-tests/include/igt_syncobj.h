@@ -2,7 +2,7 @@
 /*
  * Copyright © 2026 The vsvm authors
  *
- * Declarations mirroring the IGT 1.27.1 API, for building the vsvm tests
+ * Declarations mirroring the IGT 2.0 API, for building the vsvm tests
  * against Debian's libigt.so.0; see igt_core.h. With -Digt_source the real
  * headers are used instead.
  *

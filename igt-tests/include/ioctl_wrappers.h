@@ -2,7 +2,7 @@
 /*
  * Copyright © 2026 The vsvm authors
  *
- * Declarations mirroring the IGT 1.27.1 API, for building the vsvm tests
+ * Declarations mirroring the IGT 2.0 API, for building the vsvm tests
  * against Debian's libigt.so.0; see igt_core.h. With -Digt_source the real
  * headers are used instead.
  */
@@ -15,11 +15,12 @@
 #include "igt_core.h"
 
 /*
- * igt_ioctl is a function pointer in the library's data (drmIoctl() by
- * default, which restarts on EINTR and EAGAIN); it returns 0, or -1 with
- * errno set.
+ * igt_ioctl is a function pointer in the library (drmIoctl() by default,
+ * which restarts on EINTR and EAGAIN); it returns 0, or -1 with errno set.
+ * In IGT 2.0 (unlike 1.27.1) it is thread-local: libigt.so.0 exports it as
+ * a TLS symbol, and a non-TLS declaration does not link.
  */
-extern int (*igt_ioctl)(int fd, unsigned long request, void *arg);
+extern __thread int (*igt_ioctl)(int fd, unsigned long request, void *arg);
 
 /* Conversions between pointers and the __u64 fields of DRM structures. */
 static inline uint64_t to_user_pointer(const void *ptr)
@@ -31,20 +32,5 @@ static inline void *from_user_pointer(uint64_t u64)
 {
 	return (void *)(uintptr_t)u64;
 }
-
-/* Asserts that the ioctl succeeds. */
-#define do_ioctl(fd, ioc, ioc_data) \
-	do { \
-		igt_assert_eq(igt_ioctl((fd), (ioc), (ioc_data)), 0); \
-		errno = 0; \
-	} while (0)
-
-/* Asserts that the ioctl fails with errno @err. */
-#define do_ioctl_err(fd, ioc, ioc_data, err) \
-	do { \
-		igt_assert_eq(igt_ioctl((fd), (ioc), (ioc_data)), -1); \
-		igt_assert_eq(errno, err); \
-		errno = 0; \
-	} while (0)
 
 #endif /* IOCTL_WRAPPERS_H */

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "igt.h"
+#include "igt_sizes.h"
 #include "igt_syncobj.h"
 #include "igt_vsvm.h"
 #include "igt_vsvm_mem.h"
@@ -53,9 +54,6 @@ IGT_TEST_DESCRIPTION("Check vsvm's GPU atomics on system memory: "
 		     "by the CPU, with mprotect, fork, munmap, THP, shared "
 		     "and file-backed memory, and CPU threads racing the "
 		     "GPU.");
-
-#define SZ_4K		(4ul << 10)
-#define SZ_2M		(2ul << 20)
 
 #define NPAGES(size)	((uint64_t)(size) / SZ_4K)
 

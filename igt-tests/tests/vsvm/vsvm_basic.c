@@ -14,14 +14,13 @@
 #include <xf86drm.h>
 
 #include "igt.h"
+#include "igt_sizes.h"
 #include "igt_syncobj.h"
 #include "igt_vsvm.h"
 #include "vsvm_drm.h"
 
 IGT_TEST_DESCRIPTION("Basic checks of the vsvm uapi: the device query, its "
 		     "input validation, and DRM syncobjs on a vsvm render node.");
-
-#define SZ_2M			(2ull << 20)
 
 /* Feature bits defined by the uapi (0.2: SVM, 0.3: VRAM). */
 #define VSVM_KNOWN_FEATURES	(DRM_VSVM_FEATURE_SVM | DRM_VSVM_FEATURE_VRAM)

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "igt.h"
+#include "igt_sizes.h"
 #include "igt_syncobj.h"
 #include "igt_thread.h"
 #include "igt_vsvm.h"
@@ -66,13 +67,6 @@ IGT_TEST_DESCRIPTION("Check vsvm's shared virtual memory: GPU access to "
 #endif
 #ifndef MFD_HUGETLB
 #define MFD_HUGETLB		0x0004U
-#endif
-
-#ifndef SZ_64K
-#define SZ_64K		(64ul << 10)
-#endif
-#ifndef SZ_2M
-#define SZ_2M		(2ul << 20)
 #endif
 
 /* Size of the copy buffer GPU reads are checked through. */

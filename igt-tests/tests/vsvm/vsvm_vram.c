@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "igt.h"
+#include "igt_sizes.h"
 #include "igt_syncobj.h"
 #include "igt_vsvm.h"
 #include "igt_vsvm_mem.h"
@@ -69,12 +70,6 @@ IGT_TEST_DESCRIPTION("Check vsvm's VRAM: prefetch to and from VRAM, "
 #ifndef MAP_SYNC
 #define MAP_SYNC		0x80000
 #endif
-
-#define SZ_4K		(4ul << 10)
-#define SZ_64K		(64ul << 10)
-#define SZ_1M		(1ul << 20)
-#define SZ_2M		(2ul << 20)
-#define SZ_512M		(512ul << 20)
 
 /* Far beyond the user address space, with 4- or 5-level page tables. */
 #define KERNEL_ADDRESS	0xffff800000000000ull
