@@ -57,9 +57,13 @@ static const struct dma_fence_ops vsvm_hw_fence_ops = {
 	.get_timeline_name = vsvm_fence_timeline_name,
 };
 
+/*
+ * run_job initialised the engine fence. (Its ops cannot tell: core code
+ * clears them once a fence without release or wait ops has signalled.)
+ */
 static bool vsvm_job_started(struct vsvm_job *job)
 {
-	return rcu_access_pointer(job->hw_fence->ops) == &vsvm_hw_fence_ops;
+	return dma_fence_was_initialized(job->hw_fence);
 }
 
 static void vsvm_job_work(struct work_struct *work)

@@ -154,6 +154,26 @@ if [ "$lane" = debug ]; then
 	fi
 fi
 
+# Reading every debugfs file of the device, the DRM core's included, logs
+# nothing (7.3's drm_debugfs honours DRIVER_GEM; 6.12 took an uninitialised
+# mutex in gem_names).
+section "vsvm: debugfs reads log nothing"
+n0=$(dmesg | wc -l)
+dfiles=0
+for f in /sys/kernel/debug/dri/*/*; do
+	[ -f "$f" ] && [ -r "$f" ] || continue
+	dfiles=$((dfiles + 1))
+	timeout 20 cat "$f" >/dev/null 2>&1
+done
+new=$(dmesg | tail -n +$((n0 + 1)))
+if [ "$dfiles" -eq 0 ]; then
+	echo "FAIL vsvm/debugfs-quiet (no debugfs files)" >>"$res"
+elif [ -n "$new" ]; then
+	echo "FAIL vsvm/debugfs-quiet (logged: $(echo "$new" | head -1))" >>"$res"
+else
+	echo "PASS vsvm/debugfs-quiet ($dfiles files read)" >>"$res"
+fi
+
 # Unbind and rebind through the bound parameter (the faux bus has no
 # bind/unbind files): refused while a file is open, the render node goes
 # away and comes back, and the device works again.
