@@ -36,14 +36,14 @@
 
 /*
  * Whether the engine must stop the job: 0, -ETIMEDOUT once the job timed
- * out, -ECANCELED once its VM was closed.
+ * out, -ECANCELED or -ESRCH once its VM was closed (vsvm_vm_closed_errno()).
  */
 static int vsvm_job_cancelled(struct vsvm_job *job)
 {
 	if (atomic_read(&job->cancel))
 		return -ETIMEDOUT;
 	if (READ_ONCE(job->vm->closed))
-		return -ECANCELED;
+		return vsvm_vm_closed_errno(job->vm);
 	return 0;
 }
 

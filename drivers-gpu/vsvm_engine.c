@@ -97,7 +97,8 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
 	if (unlikely(READ_ONCE(job->vm->closed))) {
-		dma_fence_set_error(&sched_job->s_fence->finished, -ECANCELED);
+		dma_fence_set_error(&sched_job->s_fence->finished,
+				    vsvm_vm_closed_errno(job->vm));
 		return NULL;
 	}
 

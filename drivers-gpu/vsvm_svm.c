@@ -116,6 +116,7 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 	struct vsvm_vm *vm = n->vm;
 	struct interval_tree_node *node;
 	u64 hits = 0, revoked = 0;
+	unsigned long n_excl;
 
 	/* Our own exclusive grant: the page stays where GPU entries point. */
 	if (mrange->event == MMU_NOTIFY_EXCLUSIVE &&
@@ -154,11 +155,18 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 		struct vsvm_svm_range *range =
 			container_of(node, struct vsvm_svm_range, itree);
 
-		/* The CPU touched a page the GPU had exclusive access to. */
-		if (mrange->event == MMU_NOTIFY_EXCLUSIVE)
-			revoked += vsvm_svm_exclusive_revoked(vm, range,
-							      mrange->start,
-							      mrange->end);
+		/*
+		 * Any invalidation ends the GPU's exclusive access to the
+		 * pages it covers. It is a revocation when the CPU took the
+		 * page back (7.3 restores a device-exclusive entry under
+		 * MMU_NOTIFY_CLEAR) or another device asked for it; an unmap,
+		 * protection change or fork just drops the grant.
+		 */
+		n_excl = vsvm_svm_exclusive_revoked(vm, range, mrange->start,
+						    mrange->end);
+		if (mrange->event == MMU_NOTIFY_CLEAR ||
+		    mrange->event == MMU_NOTIFY_EXCLUSIVE)
+			revoked += n_excl;
 		if (range->valid) {
 			vsvm_svm_range_invalidate(vm, range);
 			hits++;

@@ -109,6 +109,21 @@ void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
  * that is running stops at its next command or memory access
  * (-ECANCELED).
  */
+/**
+ * vsvm_vm_closed_errno() - why the jobs of a closed VM end
+ * @vm: the VM
+ *
+ * A process that exits loses its address space before its files are
+ * closed: its jobs end with -ESRCH whichever of the two the engine sees
+ * first. A VM closed by a live process cancels its jobs.
+ *
+ * Return: -ESRCH when the VM's process has exited, -ECANCELED otherwise.
+ */
+int vsvm_vm_closed_errno(struct vsvm_vm *vm)
+{
+	return atomic_read(&vm->mm->mm_users) ? -ECANCELED : -ESRCH;
+}
+
 static void vsvm_vm_close(struct vsvm_vm *vm)
 {
 	u32 i;

@@ -63,5 +63,6 @@ void vsvm_vm_close_all(struct vsvm_file *vfile);
 void vsvm_vm_stat_add(struct vsvm_vm *vm, unsigned int idx, u64 n);
 void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
 		       u64 address, u32 access);
+int vsvm_vm_closed_errno(struct vsvm_vm *vm);
 
 #endif /* _VSVM_VM_H_ */

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: MIT
 # The guest's userspace: a Debian 13 (trixie) root made by debootstrap,
 # holding everything the tests run and build with (libdrm, libigt from
-# intel-gpu-tools, clinfo, gcc and meson), Debian's stock 7.3 kernel
-# modules and headers, and dkms for the stock lane. The bookworm host only
-# builds the kernel and boots QEMU; the guest boots with this root as its
-# read-only 9p root.
+# intel-gpu-tools, clinfo, gcc and meson), what Mesa's rusticl builds with,
+# Debian's stock 7.3 kernel modules and headers, and dkms for the stock
+# lane. The bookworm host only builds the kernel and boots QEMU; the guest
+# boots with this root as its read-only 9p root.
 #
 # Cached as $VSVM_CACHE/root-<hash>, the hash taken over the package list,
 # the pinned stock kernel and this script: a warm run only checks the stamp.
@@ -19,6 +19,12 @@ pkgs=(
 	libdrm2 libdrm-dev intel-gpu-tools clinfo ocl-icd-libopencl1
 	gcc libc6-dev make meson ninja-build pkg-config python3
 	dkms
+	# What the rusticl series (Mesa 25.0.7) builds with, and pocl to
+	# compare against: bookworm lacks bindgen >= 0.65.
+	rustc bindgen llvm-19-dev libclang-19-dev libclc-19-dev llvm-spirv-19
+	libllvmspirvlib-19-dev spirv-tools glslang-tools python3-mako
+	python3-yaml python3-ply flex bison libelf-dev zlib1g-dev libzstd-dev
+	libexpat1-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd
 )
 # From trixie-backports, pinned: the kernel the stock lane boots.
 bpo_pkgs=(
