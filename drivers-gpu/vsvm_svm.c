@@ -80,13 +80,13 @@ static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 	unsigned long i;
 
 	if (range->huge) {
-		dma_unmap_page(dev, range->dma[0], SZ_2M, DMA_BIDIRECTIONAL);
+		dma_unmap_phys(dev, range->dma[0], SZ_2M, DMA_BIDIRECTIONAL, 0);
 		return;
 	}
 	for (i = 0; i < range->npages; i++)
 		if (range->dma[i] != DMA_MAPPING_ERROR)
-			dma_unmap_page(dev, range->dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL);
+			dma_unmap_phys(dev, range->dma[i], PAGE_SIZE,
+				       DMA_BIDIRECTIONAL, 0);
 }
 
 /*
@@ -360,9 +360,14 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	struct device *dev = vsvm_svm_dev(vm);
 	unsigned long i;
 
+	/*
+	 * Pages are mapped by physical address: fsdax (DAX) pages are
+	 * ZONE_DEVICE pages, which 7.3's dma_map_page() refuses.
+	 */
 	if (huge) {
-		dma[0] = dma_map_page(dev, hmm_pfn_to_page(pfns[0]), 0, SZ_2M,
-				      DMA_BIDIRECTIONAL);
+		phys_addr_t phys = page_to_phys(hmm_pfn_to_page(pfns[0]));
+
+		dma[0] = dma_map_phys(dev, phys, SZ_2M, DMA_BIDIRECTIONAL, 0);
 		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
 	}
 	for (i = 0; i < range->npages; i++) {
@@ -373,8 +378,8 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			dma[i] = DMA_MAPPING_ERROR;
 			continue;
 		}
-		dma[i] = dma_map_page(dev, page, 0, PAGE_SIZE,
-				      DMA_BIDIRECTIONAL);
+		dma[i] = dma_map_phys(dev, page_to_phys(page), PAGE_SIZE,
+				      DMA_BIDIRECTIONAL, 0);
 		if (dma_mapping_error(dev, dma[i]))
 			goto err_unmap;
 	}
@@ -392,13 +397,13 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
 	unsigned long i;
 
 	if (huge) {
-		dma_unmap_page(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL);
+		dma_unmap_phys(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL, 0);
 		return;
 	}
 	for (i = 0; i < npages; i++)
 		if (dma[i] != DMA_MAPPING_ERROR)
-			dma_unmap_page(dev, dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL);
+			dma_unmap_phys(dev, dma[i], PAGE_SIZE,
+				       DMA_BIDIRECTIONAL, 0);
 }
 
 /*

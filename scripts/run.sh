@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# vsvm's main job: build everything, boot the guest, load vsvm, print its
+# vsvm's main job: build everything, boot the debug guest, load vsvm, print its
 # QUERY result and the verdict of the kernel's hmm-tests against test_hmm.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -8,13 +8,8 @@ cd "$VSVM_TOP"
 
 scripts/install-deps.sh
 build=$(scripts/build-module.sh | tail -n 1)
-src=$(vsvm_src_dir)
-stage "userspace: meson build"
-[ -f build/build.ninja ] || meson setup build >/dev/null
-meson compile -C build >/dev/null
-gcc -Wall -O2 -I "$src" -I "$src/tools/include" \
-	"$src/tools/testing/selftests/mm/hmm-tests.c" \
-	-lrt -lpthread -lm -o build/hmm-tests
+root=$(scripts/build-root.sh | tail -n 1)
+scripts/build-userspace.sh "$root" "$build" build
 
 stage "guest: vsvm QUERY and hmm-tests"
 rc=0
