@@ -72,6 +72,12 @@ static u64 vsvm_range_end(struct vsvm_svm_range *range)
 	return range->itree.last + 1;
 }
 
+/*
+ * The GPU shares memory with the CPU coherently, without cache flushes or
+ * bounce buffers, as HMM's own DMA helpers map mirrored pages.
+ */
+#define VSVM_SVM_DMA_ATTRS	DMA_ATTR_REQUIRE_COHERENT
+
 /* Undo the DMA mappings of a range. Notifier lock held for writing. */
 static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 				     struct vsvm_svm_range *range)
@@ -80,13 +86,14 @@ static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 	unsigned long i;
 
 	if (range->huge) {
-		dma_unmap_phys(dev, range->dma[0], SZ_2M, DMA_BIDIRECTIONAL, 0);
+		dma_unmap_phys(dev, range->dma[0], SZ_2M, DMA_BIDIRECTIONAL,
+			       VSVM_SVM_DMA_ATTRS);
 		return;
 	}
 	for (i = 0; i < range->npages; i++)
 		if (range->dma[i] != DMA_MAPPING_ERROR)
 			dma_unmap_phys(dev, range->dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL, 0);
+				       DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
 }
 
 /*
@@ -367,7 +374,8 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	if (huge) {
 		phys_addr_t phys = page_to_phys(hmm_pfn_to_page(pfns[0]));
 
-		dma[0] = dma_map_phys(dev, phys, SZ_2M, DMA_BIDIRECTIONAL, 0);
+		dma[0] = dma_map_phys(dev, phys, SZ_2M, DMA_BIDIRECTIONAL,
+				      VSVM_SVM_DMA_ATTRS);
 		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
 	}
 	for (i = 0; i < range->npages; i++) {
@@ -379,7 +387,7 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			continue;
 		}
 		dma[i] = dma_map_phys(dev, page_to_phys(page), PAGE_SIZE,
-				      DMA_BIDIRECTIONAL, 0);
+				      DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
 		if (dma_mapping_error(dev, dma[i]))
 			goto err_unmap;
 	}
@@ -397,13 +405,14 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
 	unsigned long i;
 
 	if (huge) {
-		dma_unmap_phys(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL, 0);
+		dma_unmap_phys(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL,
+			       VSVM_SVM_DMA_ATTRS);
 		return;
 	}
 	for (i = 0; i < npages; i++)
 		if (dma[i] != DMA_MAPPING_ERROR)
 			dma_unmap_phys(dev, dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL, 0);
+				       DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
 }
 
 /*
