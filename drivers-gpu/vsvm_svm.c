@@ -553,20 +553,23 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 					     hrange.start, hrange.end) &&
 		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC,
 					     hrange.start, hrange.end);
-		ret = vsvm_svm_map_dma(vm, range, pfns, dma, huge);
-		if (ret)
-			break;
-
+		/*
+		 * DMA mappings are made under the notifier lock, once the
+		 * pages are known to be current: a mapping never races an
+		 * invalidation, and the window an invalidation must miss is
+		 * hmm_range_fault() alone.
+		 */
 		down_write(&vm->svm.notifier_lock);
 		if (!mmu_interval_read_retry(hrange.notifier,
 					     hrange.notifier_seq)) {
-			vsvm_svm_range_commit(vm, range, pfns, dma, huge,
-					      force_atomic);
+			ret = vsvm_svm_map_dma(vm, range, pfns, dma, huge);
+			if (!ret)
+				vsvm_svm_range_commit(vm, range, pfns, dma,
+						      huge, force_atomic);
 			up_write(&vm->svm.notifier_lock);
 			break;
 		}
 		up_write(&vm->svm.notifier_lock);
-		vsvm_svm_unmap_dma(vm, range->npages, dma, huge);
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RETRIES, 1);
 		if (time_after(jiffies, timeout)) {
 			ret = -EBUSY;
