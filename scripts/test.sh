@@ -48,7 +48,10 @@ guest_lane() {
 	local lane=$1 prefix=$2 out=$bdir/guest-$1 grc
 	stage "guest ($lane lane): hmm-tests and IGT"
 	set +e
-	scripts/run-guest.sh --lane "$lane" --out "$out" --pmem -- \
+	# KASAN's guest runs several times slower than the debug one.
+	local timeout=1200
+	[ "$lane" = kasan ] && timeout=5400
+	scripts/run-guest.sh --lane "$lane" --out "$out" --pmem --timeout $timeout -- \
 		"$VSVM_TOP/scripts/guest-tests.sh" "$bdir"
 	grc=$?
 	set -e
