@@ -158,16 +158,10 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		}
 	}
 
-	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
-	if (!vm) {
-		ret = -ENOENT;
-		goto out_free;
-	}
 	/* A VM runs jobs for the process it mirrors only (not a fork child). */
-	if (vm->mm != current->mm) {
-		ret = -EACCES;
-		goto out_put_vm;
-	}
+	ret = vsvm_vm_lookup_owned(file->driver_priv, args->vm_id, &vm);
+	if (ret)
+		goto out_free;
 
 	job = vsvm_job_alloc(vm, args->engine);
 	if (!job) {

@@ -71,6 +71,33 @@ struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id)
 }
 
 /**
+ * vsvm_vm_lookup_owned() - find a VM of a file that mirrors the caller
+ * @vfile: the file
+ * @id: the VM id
+ * @out: the VM, with a reference, on success
+ *
+ * A VM serves the process whose address space it mirrors only: another
+ * process holding the file (a fork child, or one it was passed to) gets
+ * -EACCES for every ioctl that names the VM.
+ *
+ * Return: 0; -ENOENT when @id names no VM of @vfile; -EACCES when the VM
+ * mirrors another process.
+ */
+int vsvm_vm_lookup_owned(struct vsvm_file *vfile, u32 id, struct vsvm_vm **out)
+{
+	struct vsvm_vm *vm = vsvm_vm_lookup(vfile, id);
+
+	if (!vm)
+		return -ENOENT;
+	if (vm->mm != current->mm) {
+		vsvm_vm_put(vm);
+		return -EACCES;
+	}
+	*out = vm;
+	return 0;
+}
+
+/**
  * vsvm_vm_stat_add() - count an event for a VM and for its device
  * @vm: the VM
  * @idx: DRM_VSVM_STAT_* index
@@ -277,7 +304,8 @@ int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
  * @file: the caller's DRM file
  *
  * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
- * unknown VM; -EFAULT for a bad data pointer.
+ * unknown VM; -EACCES for a VM of another process; -EFAULT for a bad data
+ * pointer.
  */
 int vsvm_stats_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file)
@@ -298,9 +326,9 @@ int vsvm_stats_ioctl(struct drm_device *drm, void *data,
 		return 0;
 	}
 	if (args->vm_id) {
-		vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
-		if (!vm)
-			return -ENOENT;
+		ret = vsvm_vm_lookup_owned(file->driver_priv, args->vm_id, &vm);
+		if (ret)
+			return ret;
 		counters = vm->stats;
 	} else {
 		counters = vdev->stats;
@@ -327,7 +355,7 @@ int vsvm_stats_ioctl(struct drm_device *drm, void *data,
  * @file: the caller's DRM file
  *
  * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
- * unknown VM.
+ * unknown VM; -EACCES for a VM of another process.
  */
 int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
@@ -335,13 +363,14 @@ int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
 	struct drm_vsvm_vm_error *args = data;
 	struct vsvm_vm *vm;
 	u32 id = args->vm_id;
+	int ret;
 
 	if (args->pad || args->pad2 || args->reserved[0] || args->reserved[1])
 		return -EINVAL;
 
-	vm = vsvm_vm_lookup(file->driver_priv, id);
-	if (!vm)
-		return -ENOENT;
+	ret = vsvm_vm_lookup_owned(file->driver_priv, id, &vm);
+	if (ret)
+		return ret;
 
 	spin_lock(&vm->error_lock);
 	*args = vm->error;

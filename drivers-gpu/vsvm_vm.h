@@ -58,6 +58,7 @@ struct vsvm_vm {
 };
 
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
+int vsvm_vm_lookup_owned(struct vsvm_file *vfile, u32 id, struct vsvm_vm **out);
 void vsvm_vm_put(struct vsvm_vm *vm);
 void vsvm_vm_close_all(struct vsvm_file *vfile);
 void vsvm_vm_stat_add(struct vsvm_vm *vm, unsigned int idx, u64 n);

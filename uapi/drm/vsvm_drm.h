@@ -579,7 +579,8 @@ struct drm_vsvm_exec {
  * driver knows; @count 0 only reports that number.
  *
  * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
- * @vm_id; -EFAULT for a bad @data pointer.
+ * @vm_id; -EACCES when the caller is not the process the VM mirrors;
+ * -EFAULT for a bad @data pointer.
  */
 struct drm_vsvm_stats {
 	/** @vm_id: the VM, or 0 for the device (in) */
@@ -605,7 +606,7 @@ struct drm_vsvm_stats {
  * has failed. Reading does not clear the record.
  *
  * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
- * @vm_id.
+ * @vm_id; -EACCES when the caller is not the process the VM mirrors.
  */
 struct drm_vsvm_vm_error {
 	/** @vm_id: the VM (in) */
@@ -781,7 +782,8 @@ struct drm_vsvm_residency {
  * dropped where the memory is unmapped.
  *
  * Errors: -EINVAL for non-zero @reserved, an unknown @attr or @value, an
- * unaligned or empty range; -ENOENT for an unknown VM; -ENOMEM.
+ * unaligned or empty range; -ENOENT for an unknown VM; -EACCES when the
+ * caller is not the process the VM mirrors; -ENOMEM.
  */
 struct drm_vsvm_madvise {
 	/** @vm_id: the VM (in) */
@@ -810,7 +812,8 @@ struct drm_vsvm_madvise {
  * which it has that value (an unset span has value 0).
  *
  * Errors: -EINVAL for non-zero @pad or @reserved, an unknown @attr, or an
- * address beyond the user address space; -ENOENT for an unknown VM.
+ * address beyond the user address space; -ENOENT for an unknown VM;
+ * -EACCES when the caller is not the process the VM mirrors.
  */
 struct drm_vsvm_attr_query {
 	/** @vm_id: the VM (in) */
