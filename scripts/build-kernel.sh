@@ -100,8 +100,10 @@ kill $ticker 2>/dev/null || true
 stage "kernel: built in $(( $(date +%s) - start ))s"
 touch "$build/.vsvm-done"
 # Builds for other keys are stale now: keep the disk in check (the other
-# flavour's current build stays).
+# flavour's current build stays). VSVM_KEEP_KERNELS=1 keeps them, for
+# checkouts that still use another key on the same machine.
 keep="$(vsvm_kernel_key debug) $(vsvm_kernel_key kasan)"
+[ "${VSVM_KEEP_KERNELS:-0}" = 1 ] ||
 for d in "$VSVM_CACHE"/kbuild-* "$VSVM_CACHE"/src-*; do
 	case " $keep " in *" ${d##*-} "*) ;; *) rm -rf "$d" ;; esac
 done
