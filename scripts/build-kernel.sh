@@ -26,6 +26,14 @@ key=$(vsvm_kernel_key)
 src=$(vsvm_src_dir)
 build=$VSVM_CACHE/kbuild-$key
 
+# One build of a key at a time: a second caller (a module build, say) waits
+# for the first one and then finds the stamp.
+exec 8>"$VSVM_CACHE/kbuild-$key.lock"
+if ! flock -n 8; then
+	stage "kernel: another build of $key is running, waiting for it"
+	flock 8
+fi
+
 if [ -f "$build/.vsvm-done" ]; then
 	stage "kernel: cached build $build"
 	echo "$build"
