@@ -35,7 +35,6 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/dma-direct.h>
 #include <linux/hmm.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -107,7 +106,6 @@ static bool vsvm_svm_exclusive_commit(struct vsvm_vm *vm,
 				      struct vsvm_svm_range *range, u64 va,
 				      struct page *page, unsigned long seq)
 {
-	struct device *dev = vm->vdev->drm.dev;
 	unsigned long index = (va - range->itree.start) >> PAGE_SHIFT;
 	bool ok = false;
 	unsigned int shift;
@@ -119,8 +117,7 @@ static bool vsvm_svm_exclusive_commit(struct vsvm_vm *vm,
 	    !range->valid || range->huge || shift != PAGE_SHIFT ||
 	    !(pte & VSVM_PTE_VALID) || !(pte & VSVM_PTE_WRITE) ||
 	    (pte & VSVM_PTE_VRAM) ||
-	    PHYS_PFN(dma_to_phys(dev, pte & VSVM_PTE_ADDR_MASK)) !=
-	    page_to_pfn(page))
+	    PHYS_PFN(pte & VSVM_PTE_ADDR_MASK) != page_to_pfn(page))
 		goto out_unlock;
 
 	vsvm_pt_map(&vm->pt, va, pte | VSVM_PTE_ATOMIC, false);
@@ -154,7 +151,6 @@ static bool vsvm_svm_exclusive_vma(struct vm_area_struct *vma)
  */
 static int vsvm_svm_exclusive_refusal(struct vsvm_vm *vm, u64 va)
 {
-	struct device *dev = vm->vdev->drm.dev;
 	int ret = -EBUSY;
 	unsigned int shift;
 	u64 pte;
@@ -162,8 +158,8 @@ static int vsvm_svm_exclusive_refusal(struct vsvm_vm *vm, u64 va)
 	down_read(&vm->svm.notifier_lock);
 	pte = vsvm_pt_lookup(&vm->pt, va, &shift);
 	if (pte & VSVM_PTE_VALID && !(pte & VSVM_PTE_VRAM)) {
-		phys_addr_t phys = dma_to_phys(dev, (pte & VSVM_PTE_ADDR_MASK) +
-					       (va & (BIT_ULL(shift) - 1)));
+		phys_addr_t phys = (pte & VSVM_PTE_ADDR_MASK) +
+				   (va & (BIT_ULL(shift) - 1));
 		struct folio *folio = page_folio(pfn_to_page(PHYS_PFN(phys)));
 
 		if (folio_test_large(folio) || !folio_test_anon(folio))

@@ -21,7 +21,6 @@
 
 #include <linux/crc32.h>
 #include <linux/delay.h>
-#include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -97,7 +96,8 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 				return kmap_local_page(vmalloc_to_page(p)) +
 				       offset_in_page(va);
 			}
-			phys = dma_to_phys(vm->vdev->drm.dev, addr);
+			/* a page the mirror got from hmm_range_fault() */
+			phys = addr;
 			return kmap_local_pfn(PHYS_PFN(phys)) +
 			       offset_in_page(va);
 		}

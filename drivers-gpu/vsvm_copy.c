@@ -7,21 +7,16 @@
  * DOC: copy engine
  *
  * Migration copies between system memory and VRAM run on the device's copy
- * engine, one batch (a chunk of up to 2 MiB, page by page) at a time, in
- * submission order. Each batch signals a &dma_fence when its last page is
- * copied. The migration path submits the batch of one chunk and goes on
- * with migrate_vma_pages() for it and with the setup of the next chunk
- * while the engine copies; it waits for the fence before
- * migrate_vma_finalize() makes the new pages visible (see vsvm_migrate.c).
+ * engine, one batch (the pages of one drm_pagemap copy callback) at a time,
+ * in submission order. Each batch signals a &dma_fence when its last page
+ * is copied; drm_pagemap's copy callbacks are synchronous, so the
+ * callback (vsvm_pagemap.c) waits for it.
  *
  * On this virtual GPU the engine is an ordered kernel worker copying
- * between system pages and the VRAM backing store. It takes no lock and
- * allocates nothing, so a fence always signals: the worker is created with
- * WQ_MEM_RECLAIM and eviction may wait for it under memory pressure.
- *
- * CPU faults on VRAM pages (migrate_to_ram) do not use the engine: they
- * copy their at most 64 KiB with vsvm_copy_page() in the faulting thread,
- * so a CPU fault never queues behind migrations in flight.
+ * between system pages and the VRAM backing store with the CPU. It takes no
+ * lock, allocates nothing and cannot fault, so a fence always signals: the
+ * worker is created with WQ_MEM_RECLAIM and eviction may wait for it under
+ * memory pressure. The fence never leaves the driver.
  */
 
 #include <linux/dma-fence.h>
@@ -53,8 +48,6 @@ struct vsvm_copy_page {
  * @work: runs the batch on the engine's worker
  * @vdev: the device
  * @to_vram: direction: system to VRAM, or VRAM to system
- * @complete: run by the engine once the copies are done, or NULL
- * @data: argument of @complete
  * @count: pages added
  * @max: room in @pages
  * @pages: the copies
@@ -66,22 +59,14 @@ struct vsvm_copy {
 	struct work_struct work;
 	struct vsvm_device *vdev;
 	bool to_vram;
-	void (*complete)(void *data);
-	void *data;
 	unsigned int count;
 	unsigned int max;
 	struct vsvm_copy_page pages[] __counted_by(max);
 };
 
-/**
- * vsvm_copy_page() - copy one page between system memory and VRAM
- * @vdev: the device
- * @to_vram: direction
- * @sys: the system page; NULL with @to_vram zero-fills the VRAM page
- * @vram: byte offset of the VRAM page
- */
-void vsvm_copy_page(struct vsvm_device *vdev, bool to_vram, struct page *sys,
-		    u64 vram)
+/* Copy one page; a NULL @sys with @to_vram zero-fills the VRAM page. */
+static void vsvm_copy_page(struct vsvm_device *vdev, bool to_vram,
+			   struct page *sys, u64 vram)
 {
 	void *v = vsvm_vram_ptr(vdev, vram);
 
@@ -120,9 +105,6 @@ static void vsvm_copy_work(struct work_struct *work)
 	trace_vsvm_copy(copy->fence.seqno, copy->to_vram, copy->count);
 	dma_fence_signal(&copy->fence);
 	dma_fence_end_signalling(cookie);
-	/* outside the signalling section: this may take mm locks */
-	if (copy->complete)
-		copy->complete(copy->data);
 	dma_fence_put(&copy->fence);
 }
 
@@ -167,23 +149,6 @@ void vsvm_copy_add(struct vsvm_copy *copy, struct page *sys, u64 vram)
 }
 
 /**
- * vsvm_copy_set_complete() - have the engine finish the batch's migration
- * @copy: a batch not yet submitted
- * @complete: called by the engine after the copies, in process context,
- *	after the fence has signalled
- * @data: its argument
- *
- * The engine then completes the migration the copies belong to (e.g.
- * migrate_vma_finalize()) while the submitter sets up the next one.
- */
-void vsvm_copy_set_complete(struct vsvm_copy *copy, void (*complete)(void *),
-			    void *data)
-{
-	copy->complete = complete;
-	copy->data = data;
-}
-
-/**
  * vsvm_copy_discard() - free a batch that was never submitted
  * @copy: the batch
  */
@@ -200,16 +165,13 @@ void vsvm_copy_discard(struct vsvm_copy *copy)
  * fence signals.
  *
  * Return: the batch's fence, with a reference for the caller: wait for it
- * with vsvm_copy_wait(). An empty batch returns NULL, and its completion,
- * if any, is run at once.
+ * with vsvm_copy_wait(). An empty batch returns NULL.
  */
 struct dma_fence *vsvm_copy_submit(struct vsvm_copy *copy)
 {
 	struct vsvm_copy_engine *engine = &copy->vdev->vram.copy;
 
 	if (!copy->count) {
-		if (copy->complete)
-			copy->complete(copy->data);
 		kfree(copy);
 		return NULL;
 	}

@@ -30,7 +30,7 @@
  * - vsvm_pt.c: the GPU page table format.
  * - vsvm_svm.c: the fault path: mirroring the CPU page table with HMM under
  *   mmu_interval_notifiers, and invalidation.
- * - vsvm_vram.c: VRAM as device-private pages, its allocator, eviction.
+ * - vsvm_pagemap.c: VRAM as a drm_pagemap: devmem ops, allocator, eviction.
  * - vsvm_migrate.c: migration both ways, CPU faults on VRAM pages,
  *   PREFETCH, RESIDENCY and MADVISE.
  * - vsvm_debugfs.c: debugfs files under the DRM minor's directory.

@@ -11,8 +11,10 @@
 
 /*
  * GPU page table entry format. A leaf maps 4 KiB (level 0) or, with
- * VSVM_PTE_HUGE, 2 MiB (level 1). A directory entry (VSVM_PTE_TABLE) holds
- * the physical address of the next level's table.
+ * VSVM_PTE_HUGE, 2 MiB (level 1): it holds the physical address of a
+ * system page the mirror obtained from hmm_range_fault(), or with
+ * VSVM_PTE_VRAM the offset of a VRAM page. A directory entry
+ * (VSVM_PTE_TABLE) holds the physical address of the next level's table.
  */
 #define VSVM_PTE_VALID		BIT_ULL(0)
 #define VSVM_PTE_WRITE		BIT_ULL(1)

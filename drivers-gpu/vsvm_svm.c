@@ -48,6 +48,7 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -73,27 +74,21 @@ static u64 vsvm_range_end(struct vsvm_svm_range *range)
 }
 
 /*
- * The GPU shares memory with the CPU coherently, without cache flushes or
- * bounce buffers, as HMM's own DMA helpers map mirrored pages.
+ * The GPU shares memory with the CPU coherently: many VMs may map one page
+ * at once (DMA_API_DEBUG's cacheline check does not apply). Under swiotlb
+ * the mappings bounce; that changes nothing for the engine, which reaches
+ * the pages themselves (see vsvm_svm_range_commit()).
  */
-#define VSVM_SVM_DMA_ATTRS	DMA_ATTR_REQUIRE_COHERENT
+#define VSVM_SVM_DMA_ATTRS	DMA_ATTR_DEBUGGING_IGNORE_CACHELINES
+
+static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
+			       dma_addr_t *dma, bool huge);
 
 /* Undo the DMA mappings of a range. Notifier lock held for writing. */
 static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 				     struct vsvm_svm_range *range)
 {
-	struct device *dev = vsvm_svm_dev(vm);
-	unsigned long i;
-
-	if (range->huge) {
-		dma_unmap_phys(dev, range->dma[0], SZ_2M, DMA_BIDIRECTIONAL,
-			       VSVM_SVM_DMA_ATTRS);
-		return;
-	}
-	for (i = 0; i < range->npages; i++)
-		if (range->dma[i] != DMA_MAPPING_ERROR)
-			dma_unmap_phys(dev, range->dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
+	vsvm_svm_unmap_dma(vm, range->npages, range->dma, range->huge);
 }
 
 /*
@@ -357,9 +352,6 @@ static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
 	return true;
 }
 
-static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
-			       dma_addr_t *dma, bool huge);
-
 static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    const unsigned long *pfns, dma_addr_t *dma,
 			    bool huge)
@@ -372,10 +364,15 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	 * ZONE_DEVICE pages, which 7.3's dma_map_page() refuses.
 	 */
 	if (huge) {
-		phys_addr_t phys = page_to_phys(hmm_pfn_to_page(pfns[0]));
+		struct page *page = hmm_pfn_to_page(pfns[0]);
 
-		dma[0] = dma_map_phys(dev, phys, SZ_2M, DMA_BIDIRECTIONAL,
-				      VSVM_SVM_DMA_ATTRS);
+		/* a 2 MiB device folio in VRAM */
+		if (vsvm_vram_page(vm->vdev, page)) {
+			dma[0] = DMA_MAPPING_ERROR;
+			return 0;
+		}
+		dma[0] = dma_map_phys(dev, page_to_phys(page), SZ_2M,
+				      DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
 		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
 	}
 	for (i = 0; i < range->npages; i++) {
@@ -405,8 +402,9 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
 	unsigned long i;
 
 	if (huge) {
-		dma_unmap_phys(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL,
-			       VSVM_SVM_DMA_ATTRS);
+		if (dma[0] != DMA_MAPPING_ERROR)
+			dma_unmap_phys(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL,
+				       VSVM_SVM_DMA_ATTRS);
 		return;
 	}
 	for (i = 0; i < npages; i++)
@@ -439,7 +437,11 @@ static u64 vsvm_svm_pte_perm(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
 
 /*
  * Write the GPU entries of a range. Fault lock held, and the notifier lock
- * held for writing.
+ * held for writing. An entry holds what the engine reaches the page by: the
+ * physical address of the system page hmm_range_fault() handed us (never
+ * the DMA address: the engine is the CPU, and turning DMA addresses back
+ * is wrong under swiotlb or an IOMMU), or the offset of a VRAM page. The
+ * DMA mappings are the device's view of the pages, kept in the range.
  */
 static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 				  struct vsvm_svm_range *range,
@@ -455,19 +457,25 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 	lockdep_assert_held_write(&vm->svm.notifier_lock);
 
 	if (huge) {
-		perm = vsvm_svm_pte_perm(vm, start, pfns[0], false,
+		struct page *page = hmm_pfn_to_page(pfns[0]);
+		bool vram = dma[0] == DMA_MAPPING_ERROR;
+		u64 pte = page_to_phys(page) | VSVM_PTE_VALID;
+
+		if (vram)
+			pte = vsvm_vram_page_offset(vm->vdev, page) |
+			      VSVM_PTE_VALID | VSVM_PTE_VRAM;
+		perm = vsvm_svm_pte_perm(vm, start, pfns[0], vram,
 					 force_atomic);
 		writable = perm & VSVM_PTE_WRITE;
 		range->dma[0] = dma[0];
-		vsvm_pt_map(&vm->pt, start, dma[0] | VSVM_PTE_VALID | perm,
-			    true);
+		vsvm_pt_map(&vm->pt, start, pte | perm, true);
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_2M, 1);
 	} else {
 		for (i = 0; i < range->npages; i++) {
 			struct page *page = hmm_pfn_to_page(pfns[i]);
 			u64 addr = start + (i << PAGE_SHIFT);
 			bool vram = dma[i] == DMA_MAPPING_ERROR;
-			u64 pte = dma[i] | VSVM_PTE_VALID;
+			u64 pte = page_to_phys(page) | VSVM_PTE_VALID;
 
 			if (vram)
 				pte = vsvm_vram_page_offset(vm->vdev, page) |
@@ -547,8 +555,12 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		if (ret)
 			break;
 
-		/* one entry carries one set of permissions */
+		/*
+		 * One entry carries one set of permissions, and one 2 MiB DMA
+		 * mapping (not with swiotlb's smaller bounce buffers).
+		 */
 		huge = vsvm_svm_pfns_huge(range, pfns) &&
+		       dma_max_mapping_size(vsvm_svm_dev(vm)) >= SZ_2M &&
 		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS,
 					     hrange.start, hrange.end) &&
 		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC,
@@ -810,33 +822,57 @@ int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns)
 {
-	struct hmm_range hrange = {
-		.start = start,
-		.end = end,
-		.hmm_pfns = pfns,
-		.dev_private_owner = vm->vdev,
-	};
-	struct vsvm_svm_notifier *n;
 	int ret;
 
 	if (!mmget_not_zero(vm->mm))
 		return -ESRCH;
 	mutex_lock(&vm->svm.lock);
+	ret = vsvm_svm_hmm_range(vm, start, end, pfns, false);
+	mutex_unlock(&vm->svm.lock);
+	mmput(vm->mm);
+	return ret;
+}
+
+/**
+ * vsvm_svm_hmm_range() - hmm_range_fault() over a piece of a VM's space
+ * @vm: the VM, with its fault lock held (not the mmap lock: it is taken
+ *	here), and a reference to the address space
+ * @start: first address, page aligned
+ * @end: end address (exclusive), in the same 2 MiB as @start
+ * @pfns: HMM pfns out, one per page
+ * @fault: fault every page in (for reading), vsvm's VRAM pages included:
+ *	they move back to system memory through drm_pagemap's CPU-fault
+ *	handler. Otherwise a snapshot: nothing is faulted, vsvm's own VRAM
+ *	pages are reported as they are, holes read as 0.
+ *
+ * Return: 0 or a negative errno from hmm_range_fault().
+ */
+int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
+		       unsigned long *pfns, bool fault)
+{
+	struct hmm_range hrange = {
+		.start = start,
+		.end = end,
+		.hmm_pfns = pfns,
+		.default_flags = fault ? HMM_PFN_REQ_FAULT : 0,
+		.dev_private_owner = fault ? NULL : vm->vdev,
+	};
+	struct vsvm_svm_notifier *n;
+	int ret;
+
+	lockdep_assert_held(&vm->svm.lock);
+
 	n = vsvm_svm_notifier_get(vm, start);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
-		goto out;
-	}
+	if (IS_ERR(n))
+		return PTR_ERR(n);
 	hrange.notifier = &n->notifier;
 	do {
 		hrange.notifier_seq = mmu_interval_read_begin(&n->notifier);
-		mmap_read_lock(vm->mm);
+		if (mmap_read_lock_killable(vm->mm))
+			return -EINTR;
 		ret = hmm_range_fault(&hrange);
 		mmap_read_unlock(vm->mm);
-	} while (ret == -EBUSY);
-out:
-	mutex_unlock(&vm->svm.lock);
-	mmput(vm->mm);
+	} while (ret == -EBUSY && !fatal_signal_pending(current));
 	return ret;
 }
 

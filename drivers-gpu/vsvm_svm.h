@@ -153,6 +153,8 @@ void vsvm_svm_exclusive_release(struct page *page);
 void vsvm_svm_exclusive_revoke_all(struct vsvm_vm *vm);
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns);
+int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
+		       unsigned long *pfns, bool fault);
 int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 		      u64 value);
 u64 vsvm_svm_attr_get(struct vsvm_vm *vm, u32 attr, u64 addr);

@@ -102,7 +102,8 @@ int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 	u64 done = 0;
 	int ret;
 
-	if (args->pad || args->reserved[0] || args->reserved[1] ||
+	if ((args->flags & ~DRM_VSVM_RESIDENCY_REPORT_HUGE) ||
+	    args->reserved[0] || args->reserved[1] ||
 	    !args->npages || args->npages > VSVM_RESIDENCY_MAX_PAGES ||
 	    !vsvm_user_range_ok(args->start, args->npages << PAGE_SHIFT))
 		return -EINVAL;
@@ -130,14 +131,20 @@ int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 		for (i = 0; i < n; i++) {
 			u8 r = DRM_VSVM_RESIDENCY_NONE;
 
-			if (pfns[i] & HMM_PFN_VALID)
+			if (pfns[i] & HMM_PFN_VALID) {
 				r = vsvm_vram_page(vdev,
 						   hmm_pfn_to_page(pfns[i])) ?
 				    DRM_VSVM_RESIDENCY_VRAM :
 				    DRM_VSVM_RESIDENCY_SYSTEM;
-			else if (vsvm_svm_exclusive_page(vm, start +
-							 (i << PAGE_SHIFT)))
+				if ((args->flags &
+				     DRM_VSVM_RESIDENCY_REPORT_HUGE) &&
+				    hmm_pfn_to_map_order(pfns[i]) ==
+				    PMD_SHIFT - PAGE_SHIFT)
+					r |= DRM_VSVM_RESIDENCY_HUGE;
+			} else if (vsvm_svm_exclusive_page(vm, start +
+							   (i << PAGE_SHIFT))) {
 				r = DRM_VSVM_RESIDENCY_SYSTEM;
+			}
 			res[done + i] = r;
 		}
 		done += n;

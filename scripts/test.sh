@@ -49,10 +49,14 @@ guest_lane() {
 	stage "guest ($lane lane): hmm-tests and IGT"
 	set +e
 	# KASAN's guest runs several times slower than the debug one.
-	local timeout=1200
+	local timeout=1200 kernel=$lane opts=()
 	[ "$lane" = kasan ] && timeout=5400
-	scripts/run-guest.sh --lane "$lane" --out "$out" --pmem --timeout $timeout -- \
-		"$VSVM_TOP/scripts/guest-tests.sh" "$bdir"
+	# swiotlb: the debug kernel with every DMA mapping bounced (1 GiB of
+	# bounce buffers: mirrored pages stay mapped while the GPU may use them)
+	[ "$lane" = swiotlb ] && kernel=debug &&
+		opts=(--mem 5G --append "swiotlb=524288,force")
+	scripts/run-guest.sh --lane "$kernel" "${opts[@]}" --out "$out" --pmem \
+		--timeout $timeout -- "$VSVM_TOP/scripts/guest-tests.sh" "$bdir"
 	grc=$?
 	set -e
 	sed -E "s#^([A-Z]+) #\\1 $prefix#" "$out/results.txt" >>"$results" 2>/dev/null || true
@@ -63,11 +67,12 @@ guest_lane() {
 	fi
 	grep -a -m1 '^guest: 7' "$out/console.log" >&2 || true
 }
-# VSVM_LANES: the guest lanes to run (default "debug stock"; the KASAN lane
-# is scripts/test-kasan.sh, which sets VSVM_LANES=kasan)
-for lane in ${VSVM_LANES:-debug stock}; do
+# VSVM_LANES: the guest lanes to run (default "debug swiotlb stock"; the
+# KASAN lane is scripts/test-kasan.sh, which sets VSVM_LANES=kasan)
+for lane in ${VSVM_LANES:-debug swiotlb stock}; do
 	case $lane in
 	debug) guest_lane debug "" ;;
+	swiotlb) guest_lane swiotlb "swiotlb/" ;;
 	stock) guest_lane stock "stock/" ;;
 	kasan)
 		VSVM_KFLAVOUR=kasan scripts/build-module.sh >/dev/null

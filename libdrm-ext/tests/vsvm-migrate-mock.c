@@ -107,7 +107,7 @@ static int mock_residency_ioctl(struct drm_vsvm_residency *a)
 	uint64_t i;
 
 	mock.residency = *a;
-	if (a->pad || a->reserved[0] || a->reserved[1] || !a->npages ||
+	if (a->flags || a->reserved[0] || a->reserved[1] || !a->npages ||
 	    a->npages > MOCK_MAX_RESIDENCY ||
 	    !mock_range_ok(a->start, a->npages * MOCK_PAGE))
 		return -EINVAL;
@@ -272,7 +272,7 @@ static void test_residency(vsvm_device_handle dev)
 	check_eq(vsvm_residency(dev, MOCK_VM_ID, start, 32, out), 0);
 	check_eq(mock.ioctls, 1);
 	check_eq(mock.residency.vm_id, MOCK_VM_ID);
-	check_eq(mock.residency.pad, 0);
+	check_eq(mock.residency.flags, 0);
 	check_eq(mock.residency.start, start);
 	check_eq(mock.residency.npages, 32);
 	check_eq(mock.residency.data, (uintptr_t)out);

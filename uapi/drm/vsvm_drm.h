@@ -63,6 +63,10 @@ extern "C" {
  * - 0.4: GPU atomics on system pages take device-exclusive access;
  *   counters &DRM_VSVM_STAT_EXCLUSIVE_GRANTS,
  *   &DRM_VSVM_STAT_EXCLUSIVE_REVOKES and &DRM_VSVM_STAT_COPY_BATCHES.
+ * - 0.5: VRAM through drm_pagemap (an allocation moves as a whole, 2 MiB
+ *   THP as one device folio); &drm_vsvm_residency.flags with
+ *   &DRM_VSVM_RESIDENCY_REPORT_HUGE; every ioctl naming a VM returns
+ *   -EACCES to a process the VM does not mirror.
  */
 
 /**
@@ -90,7 +94,7 @@ extern "C" {
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 4
+#define VSVM_UAPI_MINOR 5
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
@@ -656,8 +660,14 @@ struct drm_vsvm_vm_error {
  * space to @region. Only private anonymous memory moves to VRAM; pages of
  * other mappings (page cache, shared, hugetlbfs, DAX) and pages core mm
  * refuses to migrate stay where they are and stay mirrored, which is not
- * an error. When VRAM is full, least recently used VRAM is evicted first.
- * Holes in the range are skipped.
+ * an error. When VRAM is full, the least recently migrated VRAM is evicted
+ * first. Holes in the range are skipped.
+ *
+ * Memory moves in chunks (2 MiB, 64 KiB or 4 KiB, naturally aligned, at
+ * most the granularity attribute), each one VRAM allocation: a chunk moves
+ * to VRAM all or nothing, and back to system memory as a whole, pages
+ * outside the range included (uapi 0.5). A signal that kills the caller
+ * ends the walk between two chunks.
  *
  * Errors: -EINVAL for non-zero @flags, @pad or @reserved, an unknown
  * @region, an unaligned or empty range, or a range beyond the user address
@@ -684,7 +694,10 @@ struct drm_vsvm_prefetch {
 	/** @pad: MBZ */
 	__u32 pad;
 
-	/** @pages_moved: number of 4 KiB pages that actually moved (out) */
+	/**
+	 * @pages_moved: number of 4 KiB pages that actually moved, those of
+	 * whole chunks moved back to system memory included (out)
+	 */
 	__u64 pages_moved;
 
 	/** @reserved: reserved for future use, MBZ */
@@ -697,6 +710,19 @@ struct drm_vsvm_prefetch {
 #define DRM_VSVM_RESIDENCY_SYSTEM	2
 /** @DRM_VSVM_RESIDENCY_VRAM: the page is in this device's VRAM */
 #define DRM_VSVM_RESIDENCY_VRAM		3
+/*
+ * DRM_VSVM_RESIDENCY_HUGE: with DRM_VSVM_RESIDENCY_REPORT_HUGE, or'ed
+ * into DRM_VSVM_RESIDENCY_SYSTEM or DRM_VSVM_RESIDENCY_VRAM: the page is
+ * part of a 2 MiB folio mapped as one (a transparent huge page, or a
+ * 2 MiB device folio in VRAM)
+ */
+#define DRM_VSVM_RESIDENCY_HUGE		0x80
+
+/*
+ * DRM_VSVM_RESIDENCY_REPORT_HUGE: in &drm_vsvm_residency.flags, tell pages
+ * of 2 MiB folios apart with DRM_VSVM_RESIDENCY_HUGE (uapi 0.5)
+ */
+#define DRM_VSVM_RESIDENCY_REPORT_HUGE	(1 << 0)
 
 /**
  * struct drm_vsvm_residency - argument of &DRM_IOCTL_VSVM_RESIDENCY
@@ -707,16 +733,23 @@ struct drm_vsvm_prefetch {
  * a mapping read as &DRM_VSVM_RESIDENCY_NONE; pages this VM's GPU holds
  * exclusive (atomic) access to are in system memory.
  *
- * Errors: -EINVAL for non-zero @pad or @reserved, an unaligned @start, or
- * @npages zero or above 1 << 20; -ENOENT for an unknown VM; -EACCES when
+ * The snapshot is exact for pages at rest. A page that is migrating at that
+ * moment (between its old and its new place, behind a migration entry)
+ * reads as &DRM_VSVM_RESIDENCY_NONE, or as either place.
+ *
+ * Errors: -EINVAL for unknown @flags, non-zero @reserved, an unaligned
+ * @start, or @npages zero or above 1 << 20; -ENOENT for an unknown VM; -EACCES when
  * the caller is not the process the VM mirrors; -EFAULT for a bad @data.
  */
 struct drm_vsvm_residency {
 	/** @vm_id: the VM (in) */
 	__u32 vm_id;
 
-	/** @pad: MBZ */
-	__u32 pad;
+	/**
+	 * @flags: &DRM_VSVM_RESIDENCY_REPORT_HUGE, or 0 (in); other bits
+	 * are rejected
+	 */
+	__u32 flags;
 
 	/** @start: first address, page aligned (in) */
 	__u64 start;
