@@ -531,7 +531,7 @@ vm_fault_t vsvm_vram_migrate_to_ram(struct vm_fault *vmf)
 			moved++;
 	migrate_vma_finalize(&mig);
 
-	atomic64_inc(&vdev->stats[DRM_VSVM_STAT_CPU_FAULTS]);
+	atomic64_inc(&vdev->stats[VSVM_STAT_CPU_FAULTS]);
 	atomic64_add(moved << PAGE_SHIFT,
 		     &vdev->stats[DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
 	trace_vsvm_cpu_fault(vmf->address, moved);

@@ -90,7 +90,7 @@ static void vsvm_vram_free_work(struct work_struct *work)
 		list_del(&block->lru);
 		gpu_buddy_free_block(&vram->mm, block->buddy);
 		atomic64_sub(block->npages,
-			     &vdev->stats[DRM_VSVM_STAT_VRAM_PAGES]);
+			     &vdev->stats[VSVM_STAT_VRAM_PAGES]);
 		kfree(block);
 	}
 	mutex_unlock(&vram->lock);
@@ -138,7 +138,7 @@ static bool vsvm_vram_evict_one(struct vsvm_device *vdev)
 	vsvm_vram_evict_range(vdev, vram->pfn_first +
 			      (gpu_buddy_block_offset(block->buddy) >> PAGE_SHIFT),
 			      block->npages);
-	atomic64_inc(&vdev->stats[DRM_VSVM_STAT_EVICTIONS]);
+	atomic64_inc(&vdev->stats[VSVM_STAT_EVICTIONS]);
 	vsvm_vram_block_put(block);
 	flush_work(&vram->free_work);
 	return true;
@@ -195,7 +195,7 @@ struct vsvm_vram_block *vsvm_vram_alloc(struct vsvm_device *vdev,
 	block->npages = npages;
 	block->resident_since = jiffies;
 	atomic_set(&block->refs, npages);
-	atomic64_add(npages, &vdev->stats[DRM_VSVM_STAT_VRAM_PAGES]);
+	atomic64_add(npages, &vdev->stats[VSVM_STAT_VRAM_PAGES]);
 	return block;
 }
 

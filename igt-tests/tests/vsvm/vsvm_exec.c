@@ -132,7 +132,7 @@ static void assert_vm_error(struct env *env, uint64_t seqno, int err,
 
 static void test_nop(int fd)
 {
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	struct env env;
 
 	env_init(&env, fd);
@@ -145,8 +145,8 @@ static void test_nop(int fd)
 	assert_bytes(env.data, POISON, env.data_size, "data");
 
 	vsvm_stats(fd, env.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], env.engines);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 0);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], env.engines);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 0);
 	assert_vm_error(&env, 0, 0, 0, 0, 0);
 	env_fini(&env);
 }
@@ -926,7 +926,7 @@ static const struct malformed_case malformed_cases[] = {
 static void test_malformed(int fd, const struct malformed_case *c,
 			   uint32_t engine)
 {
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	uint32_t *before, *after;
 	struct env env;
 	uint64_t bad_address;
@@ -961,8 +961,8 @@ static void test_malformed(int fd, const struct malformed_case *c,
 	assert_vm_error(&env, 2, -EINVAL, 0, 0, engine);
 
 	vsvm_stats(fd, env.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], 3);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 1);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], 3);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 1);
 	env_fini(&env);
 }
 
@@ -1022,7 +1022,7 @@ static void test_job_timeout(int fd)
 	unsigned int timeout_ms = vsvm_job_timeout_ms();
 	struct vsvm_cmdbuf *hang, *other, *behind;
 	uint32_t hang_sync, other_sync, behind_sync;
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	uint64_t start, elapsed;
 	uint32_t *never, *results;
 	struct env env;
@@ -1082,8 +1082,8 @@ static void test_job_timeout(int fd)
 	igt_assert_eq_u32(results[1], 0xbe71d);
 
 	vsvm_stats(fd, env.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], env.engines > 1 ? 3 : 2);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 1);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], env.engines > 1 ? 3 : 2);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 1);
 
 	syncobj_destroy(fd, hang_sync);
 	syncobj_destroy(fd, other_sync);
@@ -1211,7 +1211,7 @@ static void test_syncobj_chain(int fd, bool timeline)
 static void test_many_jobs(int fd)
 {
 	const int total_per = JOBS_PER_ENGINE;
-	uint64_t stats0[DRM_VSVM_STAT_COUNT], stats1[DRM_VSVM_STAT_COUNT];
+	uint64_t stats0[VSVM_STAT_COUNT], stats1[VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf **cbs;
 	uint32_t *syncobjs, *order, *slots;
 	uint64_t *counter, *seqnos;
@@ -1263,9 +1263,9 @@ static void test_many_jobs(int fd)
 		igt_assert_eq_u32(slots[i], 0x5000 + i);
 
 	vsvm_stats(fd, env.vm, stats1);
-	igt_assert_eq_u64(stats1[DRM_VSVM_STAT_JOBS] - stats0[DRM_VSVM_STAT_JOBS],
+	igt_assert_eq_u64(stats1[VSVM_STAT_JOBS] - stats0[VSVM_STAT_JOBS],
 			  n);
-	igt_assert_eq_u64(stats1[DRM_VSVM_STAT_JOBS_FAILED], 0);
+	igt_assert_eq_u64(stats1[VSVM_STAT_JOBS_FAILED], 0);
 	assert_vm_error(&env, 0, 0, 0, 0, 0);
 
 	for (int i = 0; i < n; i++) {
