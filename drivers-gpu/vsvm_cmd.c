@@ -22,7 +22,7 @@
  * non-zero pad, a 32-bit operand (without DRM_VSVM_CMD_64BIT) with any of
  * its upper 32 bits set, a compare value for an atomic other than CMPXCHG,
  * or a misaligned address ends the job with -EINVAL, recorded in the VM's
- * error record with the command's address.
+ * error record (as a failure that is no memory access).
  *
  * The time an engine spends on a job is added to its VM's busy time, which
  * fdinfo reports (vsvm_show_fdinfo()).

@@ -9,7 +9,7 @@
  * DRM_IOCTL_VSVM_EXEC checks every argument before it takes a reference on
  * anything: unknown flags and non-zero MBZ fields, the engine, a batch
  * that is empty, too large, unaligned, wraps around or reaches beyond the
- * user address space (TASK_SIZE), and each sync. What the command buffer
+ * user address space (TASK_SIZE) or the GPU's reach, and each sync. What the command buffer
  * holds can only be checked by the engine as it fetches it: a malformed
  * command ends the job with -EINVAL (vsvm_cmd.c).
  *
@@ -49,6 +49,8 @@ struct vsvm_exec_signal {
 static int vsvm_exec_check(struct vsvm_device *vdev,
 			   const struct drm_vsvm_exec *args)
 {
+	u64 limit;
+
 	if (args->extensions || args->flags || args->pad ||
 	    args->reserved[0] || args->reserved[1])
 		return -EINVAL;
@@ -58,9 +60,13 @@ static int vsvm_exec_check(struct vsvm_device *vdev,
 	    !IS_ALIGNED(args->batch_size, 8) ||
 	    !IS_ALIGNED(args->batch_address, 8))
 		return -EINVAL;
-	/* A batch that wraps or leaves user space would run nothing. */
-	if (args->batch_address >= TASK_SIZE ||
-	    args->batch_size > TASK_SIZE - args->batch_address)
+	/*
+	 * A batch that wraps or leaves user space, or the GPU's reach (below
+	 * TASK_SIZE with 5-level paging), would run nothing.
+	 */
+	limit = min_t(u64, TASK_SIZE, BIT_ULL(VSVM_VA_BITS - 1));
+	if (args->batch_address >= limit ||
+	    args->batch_size > limit - args->batch_address)
 		return -EINVAL;
 	if (args->num_syncs > VSVM_EXEC_MAX_SYNCS)
 		return -EINVAL;

@@ -940,8 +940,9 @@ uint64_t vsvm_emit_atomic(struct vsvm_cmdbuf *cb, bool is64, uint32_t op,
 	cmd->hdr.op = DRM_VSVM_CMD_ATOMIC;
 	cmd->hdr.flags = is64 ? DRM_VSVM_CMD_64BIT : 0;
 	cmd->address = address;
-	cmd->operand = operand;
-	cmd->compare = compare;
+	/* 32-bit operands leave the upper halves zero (the engine checks). */
+	cmd->operand = is64 ? operand : (uint32_t)operand;
+	cmd->compare = is64 ? compare : (uint32_t)compare;
 	cmd->result = result;
 	cmd->atomic_op = op;
 
@@ -993,8 +994,9 @@ uint64_t vsvm_emit_wait(struct vsvm_cmdbuf *cb, bool is64, uint64_t address,
 	cmd->hdr.op = DRM_VSVM_CMD_WAIT;
 	cmd->hdr.flags = is64 ? DRM_VSVM_CMD_64BIT : 0;
 	cmd->address = address;
-	cmd->value = value;
-	cmd->mask = mask;
+	/* 32-bit operands leave the upper halves zero (the engine checks). */
+	cmd->value = is64 ? value : (uint32_t)value;
+	cmd->mask = is64 ? mask : (uint32_t)mask;
 	cmd->cond = cond;
 
 	return cmd_address(cb, cmd);

@@ -521,7 +521,7 @@ struct drm_vsvm_cmd_timestamp {
  * address), -EACCES (write to a read-only mapping), -EINVAL (malformed
  * command: unknown opcode or flag, a command cut by the end of the buffer,
  * non-zero pad, a 32-bit operand with upper bits set, a misaligned
- * address; the error record's @address is the command's), -ETIMEDOUT
+ * address), -ETIMEDOUT
  * (job timeout), -ESRCH (the process has exited, or
  * the job was still queued when its VM was destroyed), -ECANCELED (the
  * job was running when its VM was destroyed).
@@ -529,8 +529,8 @@ struct drm_vsvm_cmd_timestamp {
  * Errors of the ioctl itself: -EINVAL for non-zero @extensions, @flags,
  * @pad or @reserved, an engine out of range, a @batch_size of zero, above
  * 1 MiB or not a multiple of 8, a @batch_address not 8-byte aligned, a
- * batch that wraps around or does not end inside the user address space
- * (below 2^47 - 4096 on x86-64), more than 64 syncs, or a sync with
+ * batch that wraps around or does not end inside both the user address
+ * space (TASK_SIZE) and the GPU's reach (2^47), more than 64 syncs, or a sync with
  * unknown flags, non-zero reserved, or a point without
  * &DRM_VSVM_SYNC_TIMELINE, or a wait syncobj that has no
  * fence (at that point); -ENOENT for an unknown VM or syncobj; -EACCES when the caller's

@@ -1109,7 +1109,8 @@ static void test_stats_bad_pointer(int fd)
 	pages = map_pages(2, PROT_READ | PROT_WRITE);
 	igt_assert_eq(munmap(pages + page_size, page_size), 0);
 
-	for (int dev = 0; dev < 2; dev++) {
+	/* vm_id 0 is refused before the pointer is used (0.5). */
+	for (int dev = 0; dev < 1; dev++) {
 		const uint64_t bad[] = {
 			0, to_user_pointer(pages + page_size),
 			to_user_pointer(ro),
