@@ -323,6 +323,7 @@ struct uffd_handler {
 	int uffd;
 	void *area;
 	struct vsvm_fork_sync *f;
+	volatile bool done;
 };
 
 static void *uffd_handler_thread(void *arg)
@@ -331,14 +332,14 @@ static void *uffd_handler_thread(void *arg)
 	static uint8_t page[4096] __attribute__((aligned(4096)));
 	bool told = false;
 
-	for (;;) {
+	while (!h->done) {
 		struct pollfd p = { .fd = h->uffd, .events = POLLIN };
 		struct uffdio_copy copy;
 		struct uffd_msg msg;
 		uint64_t addr, index;
 
-		if (poll(&p, 1, 30000) <= 0)
-			break;
+		if (poll(&p, 1, 100) <= 0 || !(p.revents & POLLIN))
+			continue;
 		if (read(h->uffd, &msg, sizeof(msg)) != sizeof(msg))
 			continue;
 		if (msg.event != UFFD_EVENT_PAGEFAULT)
@@ -398,8 +399,9 @@ static void fault_process_a(struct vsvm_fork_sync *f)
 	igt_assert_eq_u32(crc, vsvm_pattern_crc(size, UFFD_SEED, 0));
 	vsvm_check_pattern(h.area, size, UFFD_SEED, "A's range");
 
-	close(h.uffd);
+	h.done = true;
 	pthread_join(thread, NULL);
+	close(h.uffd);
 	munmap(h.area, size);
 	vsvm_ctx_fini(&c);
 	close(fd);
