@@ -17,11 +17,21 @@
  *
  * Addresses at or above 2^47 (kernel or non-canonical) fault at once with
  * -EFAULT, before any page-table walk.
+ *
+ * Commands are checked as they are fetched: an unknown opcode or flag, a
+ * non-zero pad, a 32-bit operand (without DRM_VSVM_CMD_64BIT) with any of
+ * its upper 32 bits set, a compare value for an atomic other than CMPXCHG,
+ * or a misaligned address ends the job with -EINVAL, recorded in the VM's
+ * error record (as a failure that is no memory access).
+ *
+ * The time an engine spends on a job is added to its VM's busy time, which
+ * fdinfo reports (vsvm_show_fdinfo()).
  */
 
 #include <linux/crc32.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -212,12 +222,19 @@ static u32 vsvm_cmd_width(const union vsvm_cmd *cmd)
 	return cmd->hdr.flags & DRM_VSVM_CMD_64BIT ? 8 : 4;
 }
 
+/* A 32-bit operand must leave the upper half of its 64-bit field zero. */
+static bool vsvm_cmd_operand_ok(const union vsvm_cmd *cmd, u64 operand)
+{
+	return vsvm_cmd_width(cmd) == 8 || !upper_32_bits(operand);
+}
+
 static int vsvm_cmd_write(struct vsvm_job *job, const union vsvm_cmd *cmd)
 {
 	u32 width = vsvm_cmd_width(cmd);
 	u32 v32 = cmd->write.value;
 
-	if (!IS_ALIGNED(cmd->write.address, width))
+	if (!IS_ALIGNED(cmd->write.address, width) ||
+	    !vsvm_cmd_operand_ok(cmd, cmd->write.value))
 		return -EINVAL;
 	return vsvm_mem_write(job, cmd->write.address,
 			      width == 8 ? (const void *)&cmd->write.value :
@@ -291,6 +308,8 @@ static int vsvm_cmd_atomic(struct vsvm_job *job, const union vsvm_cmd *cmd)
 
 	if (a->pad || !IS_ALIGNED(a->address, width) ||
 	    !IS_ALIGNED(a->result, width) ||
+	    !vsvm_cmd_operand_ok(cmd, a->operand) ||
+	    !vsvm_cmd_operand_ok(cmd, a->compare) ||
 	    (a->atomic_op != DRM_VSVM_ATOMIC_CMPXCHG && a->compare) ||
 	    a->atomic_op < DRM_VSVM_ATOMIC_ADD ||
 	    a->atomic_op > DRM_VSVM_ATOMIC_CMPXCHG)
@@ -374,6 +393,8 @@ static int vsvm_cmd_wait(struct vsvm_job *job, const union vsvm_cmd *cmd)
 	u32 width = vsvm_cmd_width(cmd);
 
 	if (w->pad || !IS_ALIGNED(w->address, width) ||
+	    !vsvm_cmd_operand_ok(cmd, w->value) ||
+	    !vsvm_cmd_operand_ok(cmd, w->mask) ||
 	    w->cond < DRM_VSVM_WAIT_EQ || w->cond > DRM_VSVM_WAIT_LT)
 		return -EINVAL;
 
@@ -450,7 +471,8 @@ static int vsvm_cmd_dispatch(struct vsvm_job *job, const union vsvm_cmd *cmd,
  * @job: the job
  *
  * Called on the engine's workqueue. On failure, @job->fault_address and
- * @job->fault_access describe the access that failed, if any.
+ * @job->fault_access describe the access that failed, if any. The time
+ * spent is added to the VM's busy time.
  *
  * Return: 0, or the error the job's fence signals: -EFAULT, -EACCES,
  * -EINVAL, -ETIMEDOUT, -ECANCELED, -ESRCH, -EBUSY or -ENOMEM.
@@ -459,9 +481,14 @@ int vsvm_job_execute(struct vsvm_job *job)
 {
 	u64 ip = job->batch_address;
 	u64 end = ip + job->batch_size;
+	u64 start_ns = ktime_get_ns();
 	union vsvm_cmd cmd;
 	void *bounce;
 	int ret = 0;
+
+	/* Checked by the ioctl: the batch neither wraps nor leaves user space. */
+	if (WARN_ON_ONCE(end <= ip || end > VSVM_VA_LIMIT))
+		return -EINVAL;
 
 	/* A page, plus room for FILL to start at any byte of its pattern. */
 	bounce = kmalloc(PAGE_SIZE + 4, GFP_KERNEL);
@@ -495,5 +522,6 @@ int vsvm_job_execute(struct vsvm_job *job)
 		ip += size;
 	}
 	kfree(bounce);
+	atomic64_add(ktime_get_ns() - start_ns, &job->vm->busy_ns);
 	return ret;
 }

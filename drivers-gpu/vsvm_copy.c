@@ -179,7 +179,7 @@ struct dma_fence *vsvm_copy_submit(struct vsvm_copy *copy)
 		       engine->context, atomic64_inc_return(&engine->seqno));
 	/* one reference for the caller, one for the worker */
 	dma_fence_get(&copy->fence);
-	atomic64_inc(&copy->vdev->stats[DRM_VSVM_STAT_COPY_BATCHES]);
+	atomic64_inc(&copy->vdev->stats[VSVM_STAT_COPY_BATCHES]);
 	queue_work(engine->wq, &copy->work);
 	return &copy->fence;
 }

@@ -3,6 +3,21 @@
  * Copyright © 2026 The vsvm authors
  */
 
+/**
+ * DOC: debugfs
+ *
+ * Files in the DRM minor's debugfs directory, readable by root only (as
+ * debugfs is): they show every process's activity, which the uapi shows
+ * to nobody but the VM's own process.
+ *
+ * - vsvm_info: the device's parameters.
+ * - vsvm_stats: device-wide totals of every counter since the device was
+ *   created, the implementation counters (VSVM_STAT_*) included.
+ * - vsvm_vms: one line per VM: "vm ID pid PID client CLIENT:" then
+ *   name=value for every counter, the VM's busy time and jobs in flight.
+ *   CLIENT is the drm-client-id of the file holding the VM.
+ */
+
 #include <linux/seq_file.h>
 
 #include <drm/drm_debugfs.h>
@@ -23,24 +38,24 @@ static int vsvm_debugfs_info_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static const char *const vsvm_stat_names[DRM_VSVM_STAT_COUNT] = {
+static const char *const vsvm_stat_names[VSVM_STAT_COUNT] = {
 	[DRM_VSVM_STAT_FAULTS] = "faults",
-	[DRM_VSVM_STAT_FAULTS_DEDUP] = "faults_dedup",
-	[DRM_VSVM_STAT_PAGES_4K] = "pages_4k",
-	[DRM_VSVM_STAT_PAGES_2M] = "pages_2m",
-	[DRM_VSVM_STAT_RANGES_64K] = "ranges_64k",
+	[VSVM_STAT_FAULTS_DEDUP] = "faults_dedup",
+	[VSVM_STAT_PAGES_4K] = "pages_4k",
+	[VSVM_STAT_PAGES_2M] = "pages_2m",
+	[VSVM_STAT_RANGES_64K] = "ranges_64k",
 	[DRM_VSVM_STAT_INVALIDATIONS] = "invalidations",
-	[DRM_VSVM_STAT_RETRIES] = "retries",
+	[VSVM_STAT_RETRIES] = "retries",
 	[DRM_VSVM_STAT_JOBS] = "jobs",
 	[DRM_VSVM_STAT_JOBS_FAILED] = "jobs_failed",
 	[DRM_VSVM_STAT_BYTES_TO_VRAM] = "bytes_to_vram",
 	[DRM_VSVM_STAT_BYTES_TO_SYSTEM] = "bytes_to_system",
-	[DRM_VSVM_STAT_CPU_FAULTS] = "cpu_faults",
-	[DRM_VSVM_STAT_EVICTIONS] = "evictions",
-	[DRM_VSVM_STAT_VRAM_PAGES] = "vram_pages",
+	[VSVM_STAT_CPU_FAULTS] = "cpu_faults",
+	[VSVM_STAT_EVICTIONS] = "evictions",
+	[VSVM_STAT_VRAM_PAGES] = "vram_pages",
 	[DRM_VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive_grants",
 	[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive_revokes",
-	[DRM_VSVM_STAT_COPY_BATCHES] = "copy_batches",
+	[VSVM_STAT_COPY_BATCHES] = "copy_batches",
 };
 
 static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)
@@ -49,7 +64,7 @@ static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)
 	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
 	unsigned int i;
 
-	for (i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+	for (i = 0; i < VSVM_STAT_COUNT; i++)
 		seq_printf(m, "%s: %lld\n", vsvm_stat_names[i],
 			   atomic64_read(&vdev->stats[i]));
 	return 0;
@@ -64,10 +79,14 @@ static int vsvm_debugfs_vms_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&vdev->vms_lock);
 	list_for_each_entry(vm, &vdev->vms, link) {
-		seq_printf(m, "vm %u pid %d:", vm->id, vm->pid);
-		for (i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+		seq_printf(m, "vm %u pid %d client %llu:", vm->id, vm->pid,
+			   vm->client_id);
+		for (i = 0; i < VSVM_STAT_COUNT; i++)
 			seq_printf(m, " %s=%lld", vsvm_stat_names[i],
 				   atomic64_read(&vm->stats[i]));
+		seq_printf(m, " busy_ns=%lld jobs_in_flight=%d",
+			   atomic64_read(&vm->busy_ns),
+			   atomic_read(&vm->jobs_in_flight));
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&vdev->vms_lock);

@@ -22,18 +22,19 @@
  * - vsvm_drv.c: module parameters, device bring-up and the ioctl table.
  * - vsvm_query.c: DRM_IOCTL_VSVM_QUERY.
  * - vsvm_vm.c: VMs, their stats and error records (VM_CREATE, VM_DESTROY,
- *   STATS, VM_ERROR).
+ *   STATS, VM_ERROR), and the clients' fdinfo.
  * - vsvm_exec.c: DRM_IOCTL_VSVM_EXEC, jobs and their syncobjs.
  * - vsvm_engine.c: engines, the DRM scheduler, job fences and timeouts.
  * - vsvm_cmd.c: command execution and the GPU MMU (translation, faults).
- * - vsvm_fault.c: the GPU fault queue and its handler.
+ * - vsvm_fault.c: the GPU fault queues, one per VM, and their handlers.
  * - vsvm_pt.c: the GPU page table format.
  * - vsvm_svm.c: the fault path: mirroring the CPU page table with HMM under
  *   mmu_interval_notifiers, and invalidation.
  * - vsvm_pagemap.c: VRAM as a drm_pagemap: devmem ops, allocator, eviction.
  * - vsvm_migrate.c: migration both ways, CPU faults on VRAM pages,
  *   PREFETCH, RESIDENCY and MADVISE.
- * - vsvm_debugfs.c: debugfs files under the DRM minor's directory.
+ * - vsvm_debugfs.c: debugfs files under the DRM minor's directory: the
+ *   device-wide counters and the implementation counters, for root only.
  * - vsvm_trace.h: tracepoints (fault, resolve, invalidate).
  */
 
@@ -102,7 +103,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vfile;
 
-	vfile = kzalloc_obj(*vfile, GFP_KERNEL);
+	vfile = kzalloc_obj(*vfile, GFP_KERNEL_ACCOUNT);
 	if (!vfile)
 		return -ENOMEM;
 
@@ -145,6 +146,7 @@ static const struct file_operations vsvm_fops = {
 	.read = drm_read,
 	.llseek = noop_llseek,
 	.fop_flags = FOP_UNSIGNED_OFFSET,
+	.show_fdinfo = drm_show_fdinfo,
 };
 
 static const struct drm_driver vsvm_driver = {
@@ -152,6 +154,7 @@ static const struct drm_driver vsvm_driver = {
 			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = vsvm_open,
 	.postclose = vsvm_postclose,
+	.show_fdinfo = vsvm_show_fdinfo,
 	.ioctls = vsvm_ioctls,
 	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
 	.fops = &vsvm_fops,

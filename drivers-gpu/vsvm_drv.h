@@ -22,12 +22,38 @@
 
 #define DRIVER_NAME	"vsvm"
 #define DRIVER_DESC	"Virtual SVM compute GPU"
-#define DRIVER_MAJOR	0
-#define DRIVER_MINOR	2
+/* The DRM driver version is the uapi version: one source, the uapi header. */
+#define DRIVER_MAJOR	VSVM_UAPI_MAJOR
+#define DRIVER_MINOR	VSVM_UAPI_MINOR
 
 /* Width of a GPU virtual address: equal to the CPU's user address space. */
 #define VSVM_VA_BITS	48
 
+/*
+ * Bounds of the state userspace can make the driver allocate: VMs per open
+ * file, and jobs submitted and not yet finished per VM.
+ */
+#define VSVM_MAX_VMS_PER_FILE	256
+#define VSVM_MAX_JOBS_PER_VM	1024
+
+/*
+ * Counters, indexed as the uapi's DRM_VSVM_STAT_*. The uapi exposes only
+ * the behaviour counters through DRM_IOCTL_VSVM_STATS; the implementation
+ * counters below, and the device-wide totals of every counter, are shown in
+ * debugfs only (vsvm_debugfs.c).
+ */
+#define VSVM_STAT_FAULTS_DEDUP		1
+#define VSVM_STAT_PAGES_4K		2
+#define VSVM_STAT_PAGES_2M		3
+#define VSVM_STAT_RANGES_64K		4
+#define VSVM_STAT_RETRIES		6
+#define VSVM_STAT_CPU_FAULTS		11
+#define VSVM_STAT_EVICTIONS		12
+#define VSVM_STAT_VRAM_PAGES		13
+#define VSVM_STAT_COPY_BATCHES		16
+#define VSVM_STAT_COUNT			DRM_VSVM_STAT_COUNT
+
+struct drm_printer;
 struct faux_device;
 struct vsvm_engine;
 
@@ -39,14 +65,12 @@ struct vsvm_engine;
  * @num_engines: number of engines, fixed at probe
  * @job_timeout_ms: job timeout in milliseconds, fixed at probe
  * @engines: the engines, @num_engines of them
- * @stats: device-wide counters, indexed by DRM_VSVM_STAT_*; atomic
+ * @stats: device-wide counters, indexed by DRM_VSVM_STAT_* and VSVM_STAT_*;
+ *	atomic; shown in debugfs only
  * @vram: the simulated VRAM, device-private memory
  * @vms_lock: protects @vms
  * @vms: every VM of the device, for debugfs
- * @fault_lock: protects @fault_list
- * @fault_list: GPU faults waiting for the handler, oldest first
- * @fault_work: the fault handler
- * @fault_wq: ordered workqueue the handler runs on
+ * @fault_wq: unbound workqueue the VMs' fault handlers run on
  *
  * Everything but @stats is set before drm_dev_register() and read-only
  * after, so it needs no lock.
@@ -58,15 +82,11 @@ struct vsvm_device {
 	u32 num_engines;
 	u32 job_timeout_ms;
 	struct vsvm_engine *engines;
-	atomic64_t stats[DRM_VSVM_STAT_COUNT];
+	atomic64_t stats[VSVM_STAT_COUNT];
 	struct vsvm_vram vram;
 	/* protects vms */
 	struct mutex vms_lock;
 	struct list_head vms;
-	/* protects fault_list */
-	spinlock_t fault_lock;
-	struct list_head fault_list;
-	struct work_struct fault_work;
 	struct workqueue_struct *fault_wq;
 };
 
@@ -74,11 +94,15 @@ struct vsvm_device {
  * struct vsvm_file - per open file state
  * @vdev: the device this file was opened on
  * @vms: the file's VMs by id (from 1); the xarray's lock protects lookups
- *	against removal
+ *	against removal, and @busy_ns_closed
+ * @busy_ns_closed: engine time of the file's VMs that were closed, in ns;
+ *	under the lock of @vms, so that fdinfo never sees it counted twice or
+ *	not at all
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
 	struct xarray vms;
+	u64 busy_ns_closed;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
@@ -119,5 +143,8 @@ void vsvm_fault_fini(struct vsvm_device *vdev);
 
 /* vsvm_debugfs.c */
 void vsvm_debugfs_init(struct vsvm_device *vdev);
+
+/* vsvm_vm.c: DRM fdinfo */
+void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 #endif /* _VSVM_DRV_H_ */

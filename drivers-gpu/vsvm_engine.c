@@ -158,10 +158,10 @@ struct vsvm_job *vsvm_job_alloc(struct vsvm_vm *vm, u32 engine)
 {
 	struct vsvm_job *job;
 
-	job = kzalloc_obj(*job, GFP_KERNEL);
+	job = kzalloc_obj(*job, GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return NULL;
-	job->hw_fence = kzalloc_obj(*job->hw_fence, GFP_KERNEL);
+	job->hw_fence = kzalloc_obj(*job->hw_fence, GFP_KERNEL_ACCOUNT);
 	if (!job->hw_fence) {
 		kfree(job);
 		return NULL;
@@ -183,6 +183,7 @@ void vsvm_job_free(struct vsvm_job *job)
 {
 	if (!vsvm_job_started(job))
 		kfree(job->hw_fence);
+	atomic_dec(&job->vm->jobs_in_flight);
 	vsvm_vm_put(job->vm);
 	kfree(job);
 }

@@ -3,7 +3,24 @@
  * Copyright © 2026 The vsvm authors
  */
 
+/**
+ * DOC: job submission
+ *
+ * DRM_IOCTL_VSVM_EXEC checks every argument before it takes a reference on
+ * anything: unknown flags and non-zero MBZ fields, the engine, a batch
+ * that is empty, too large, unaligned, wraps around or reaches beyond the
+ * user address space (TASK_SIZE) or the GPU's reach, and each sync. What the command buffer
+ * holds can only be checked by the engine as it fetches it: a malformed
+ * command ends the job with -EINVAL (vsvm_cmd.c).
+ *
+ * Bounds: at most VSVM_EXEC_MAX_SYNCS syncs per job, and at most
+ * VSVM_MAX_JOBS_PER_VM jobs of a VM submitted and not yet freed by the
+ * scheduler (-ENOSPC beyond). The arrays the ioctl allocates are charged to
+ * the caller's memory cgroup.
+ */
+
 #include <linux/dma-fence-chain.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -32,6 +49,8 @@ struct vsvm_exec_signal {
 static int vsvm_exec_check(struct vsvm_device *vdev,
 			   const struct drm_vsvm_exec *args)
 {
+	u64 limit;
+
 	if (args->extensions || args->flags || args->pad ||
 	    args->reserved[0] || args->reserved[1])
 		return -EINVAL;
@@ -40,6 +59,14 @@ static int vsvm_exec_check(struct vsvm_device *vdev,
 	if (!args->batch_size || args->batch_size > VSVM_EXEC_MAX_BATCH ||
 	    !IS_ALIGNED(args->batch_size, 8) ||
 	    !IS_ALIGNED(args->batch_address, 8))
+		return -EINVAL;
+	/*
+	 * A batch that wraps or leaves user space, or the GPU's reach (below
+	 * TASK_SIZE with 5-level paging), would run nothing.
+	 */
+	limit = min_t(u64, TASK_SIZE, BIT_ULL(VSVM_VA_BITS - 1));
+	if (args->batch_address >= limit ||
+	    args->batch_size > limit - args->batch_address)
 		return -EINVAL;
 	if (args->num_syncs > VSVM_EXEC_MAX_SYNCS)
 		return -EINVAL;
@@ -122,7 +149,8 @@ static void vsvm_exec_signals_put(struct vsvm_exec_signal *signals, u32 n)
  *
  * Return: 0; -EINVAL for invalid arguments (see &struct drm_vsvm_exec);
  * -ENOENT for an unknown VM or syncobj; -EACCES when the caller is not the
- * process the VM mirrors; -EFAULT for a bad syncs pointer; -ENOMEM.
+ * process the VM mirrors; -ENOSPC when the VM has VSVM_MAX_JOBS_PER_VM jobs
+ * in flight; -EFAULT for a bad syncs pointer; -ENOMEM.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -144,9 +172,9 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	if (args->num_syncs) {
 		syncs = kvmalloc_array(args->num_syncs, sizeof(*syncs),
-				       GFP_KERNEL);
+				       GFP_KERNEL_ACCOUNT);
 		signals = kvcalloc(args->num_syncs, sizeof(*signals),
-				   GFP_KERNEL);
+				   GFP_KERNEL_ACCOUNT);
 		if (!syncs || !signals) {
 			ret = -ENOMEM;
 			goto out_free;
@@ -163,10 +191,15 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (ret)
 		goto out_free;
 
+	/* Given back by vsvm_job_free(). */
+	if (atomic_inc_return(&vm->jobs_in_flight) > VSVM_MAX_JOBS_PER_VM) {
+		ret = -ENOSPC;
+		goto out_dec_jobs;
+	}
 	job = vsvm_job_alloc(vm, args->engine);
 	if (!job) {
 		ret = -ENOMEM;
-		goto out_put_vm;
+		goto out_dec_jobs;
 	}
 	job->batch_address = args->batch_address;
 	job->batch_size = args->batch_size;
@@ -203,6 +236,9 @@ out_cleanup_job:
 	drm_sched_job_cleanup(&job->base);
 out_free_job:
 	vsvm_job_free(job);
+	goto out_put_vm;
+out_dec_jobs:
+	atomic_dec(&vm->jobs_in_flight);
 out_put_vm:
 	vsvm_vm_put(vm);
 out_free:

@@ -6,16 +6,29 @@
 /**
  * DOC: GPU fault queue
  *
- * A faulting engine stalls: it queues a &struct vsvm_fault on the device's
- * fault queue and waits. The fault handler, one ordered worker per device
- * as hardware has one fault queue, takes faults in order and resolves each
- * with vsvm_svm_fault(); the engine then replays the access. Faults of
- * several engines on one range resolve once: the first resolves the range,
- * the others find it valid (DRM_VSVM_STAT_FAULTS_DEDUP).
+ * A faulting engine stalls: it queues a &struct vsvm_fault on its VM's
+ * fault queue and waits. Each VM has its own fault handler, a work item on
+ * the device's unbound fault workqueue: it takes the VM's faults in order
+ * and resolves each with vsvm_svm_fault(); the engine then replays the
+ * access. A fault that takes long to resolve (a userfaultfd-registered
+ * range whose handler is slow, say) stalls the jobs of its own VM only:
+ * the handlers of other VMs, and so other processes, run in parallel.
+ *
+ * Faults of several engines on one range resolve once: the VM's handler
+ * takes one fault at a time, the first resolves the range and the others
+ * find it valid (VSVM_STAT_FAULTS_DEDUP).
+ *
+ * The handler charges what it allocates to the memory cgroup of the VM's
+ * process (set_active_memcg()), as the ioctls charge the caller.
+ *
+ * Locking: &vsvm_vm.fault_lock protects the VM's fault list only; it is
+ * never held while a fault is resolved.
  */
 
 #include <linux/completion.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -25,7 +38,7 @@
 
 /**
  * struct vsvm_fault - one GPU page fault waiting for the handler
- * @link: link in &vsvm_device.fault_list
+ * @link: link in &vsvm_vm.fault_list
  * @vm: the faulting VM
  * @addr: the faulting address
  * @access: the access kind
@@ -43,26 +56,31 @@ struct vsvm_fault {
 	struct completion done;
 };
 
-static void vsvm_fault_work(struct work_struct *work)
+static struct vsvm_fault *vsvm_fault_next(struct vsvm_vm *vm)
 {
-	struct vsvm_device *vdev = container_of(work, struct vsvm_device,
-						fault_work);
 	struct vsvm_fault *f;
 
-	for (;;) {
-		spin_lock(&vdev->fault_lock);
-		f = list_first_entry_or_null(&vdev->fault_list,
-					     struct vsvm_fault, link);
-		if (f)
-			list_del(&f->link);
-		spin_unlock(&vdev->fault_lock);
-		if (!f)
-			break;
+	spin_lock(&vm->fault_lock);
+	f = list_first_entry_or_null(&vm->fault_list, struct vsvm_fault, link);
+	if (f)
+		list_del(&f->link);
+	spin_unlock(&vm->fault_lock);
+	return f;
+}
 
+static void vsvm_fault_work(struct work_struct *work)
+{
+	struct vsvm_vm *vm = container_of(work, struct vsvm_vm, fault_work);
+	struct mem_cgroup *old_memcg;
+	struct vsvm_fault *f;
+
+	old_memcg = set_active_memcg(vm->memcg);
+	while ((f = vsvm_fault_next(vm))) {
 		f->result = vsvm_svm_fault(f->vm, f->addr, f->access,
 					   &f->locked);
 		complete(&f->done);
 	}
+	set_active_memcg(old_memcg);
 }
 
 /**
@@ -74,12 +92,15 @@ static void vsvm_fault_work(struct work_struct *work)
  *	caller releases with vsvm_svm_exclusive_release() after the access;
  *	NULL if none
  *
+ * Called by engines (not in a user task's context): the wait ends when the
+ * VM's handler is done with the fault, which a job timeout does not
+ * shorten; a handler stuck on its process's memory only stalls that VM.
+ *
  * Return: as vsvm_svm_fault().
  */
 int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 		     struct page **locked)
 {
-	struct vsvm_device *vdev = vm->vdev;
 	struct vsvm_fault f = {
 		.vm = vm,
 		.addr = addr,
@@ -87,32 +108,52 @@ int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 	};
 
 	init_completion(&f.done);
-	spin_lock(&vdev->fault_lock);
-	list_add_tail(&f.link, &vdev->fault_list);
-	spin_unlock(&vdev->fault_lock);
-	queue_work(vdev->fault_wq, &vdev->fault_work);
+	spin_lock(&vm->fault_lock);
+	list_add_tail(&f.link, &vm->fault_list);
+	spin_unlock(&vm->fault_lock);
+	queue_work(vm->vdev->fault_wq, &vm->fault_work);
 	wait_for_completion(&f.done);
 	*locked = f.locked;
 	return f.result;
 }
 
 /**
- * vsvm_fault_init() - set up the device's fault queue and handler
+ * vsvm_fault_vm_init() - set up the fault queue of a new VM
+ * @vm: the VM
+ */
+void vsvm_fault_vm_init(struct vsvm_vm *vm)
+{
+	spin_lock_init(&vm->fault_lock);
+	INIT_LIST_HEAD(&vm->fault_list);
+	INIT_WORK(&vm->fault_work, vsvm_fault_work);
+}
+
+/**
+ * vsvm_fault_vm_fini() - wait for the fault handler of a VM going away
+ * @vm: the VM, whose last reference is gone: no engine raises a fault
+ *
+ * The handler may still be running after completing the VM's last fault.
+ */
+void vsvm_fault_vm_fini(struct vsvm_vm *vm)
+{
+	flush_work(&vm->fault_work);
+	WARN_ON(!list_empty(&vm->fault_list));
+}
+
+/**
+ * vsvm_fault_init() - set up the device's fault workqueue
  * @vdev: the device
  *
  * Return: 0 or -ENOMEM.
  */
 int vsvm_fault_init(struct vsvm_device *vdev)
 {
-	spin_lock_init(&vdev->fault_lock);
-	INIT_LIST_HEAD(&vdev->fault_list);
-	INIT_WORK(&vdev->fault_work, vsvm_fault_work);
-	vdev->fault_wq = alloc_ordered_workqueue("vsvm-faults", 0);
+	vdev->fault_wq = alloc_workqueue("vsvm-faults", WQ_UNBOUND, 0);
 	return vdev->fault_wq ? 0 : -ENOMEM;
 }
 
 /**
- * vsvm_fault_fini() - tear the fault queue down
+ * vsvm_fault_fini() - tear the fault workqueue down
  * @vdev: the device, with no engine running
  */
 void vsvm_fault_fini(struct vsvm_device *vdev)

@@ -132,7 +132,7 @@ static void vsvm_vram_free_work(struct work_struct *work)
 		list_del(&bo->lru);
 		gpu_buddy_free_block(&vram->mm, bo->block);
 		atomic64_sub(bo->npages,
-			     &vdev->stats[DRM_VSVM_STAT_VRAM_PAGES]);
+			     &vdev->stats[VSVM_STAT_VRAM_PAGES]);
 		kfree(bo);
 	}
 	mutex_unlock(&vram->lock);
@@ -283,7 +283,7 @@ static int vsvm_vram_copy(struct page **pages, struct drm_pagemap_addr *addr,
 	atomic64_add(n << PAGE_SHIFT, &vdev->stats[to_vram ?
 		     DRM_VSVM_STAT_BYTES_TO_VRAM : DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
 	if (!to_vram && bo && !READ_ONCE(bo->evicting))
-		atomic64_inc(&vdev->stats[DRM_VSVM_STAT_CPU_FAULTS]);
+		atomic64_inc(&vdev->stats[VSVM_STAT_CPU_FAULTS]);
 	return 0;
 }
 
@@ -322,7 +322,7 @@ static int vsvm_vram_evict_bo(struct vsvm_device *vdev, struct vsvm_vram_bo *bo)
 			 (gpu_buddy_block_offset(bo->block) >> PAGE_SHIFT),
 			 bo->npages, ret ? 0 : bo->npages);
 	if (!ret)
-		atomic64_inc(&vdev->stats[DRM_VSVM_STAT_EVICTIONS]);
+		atomic64_inc(&vdev->stats[VSVM_STAT_EVICTIONS]);
 	return ret;
 }
 
@@ -398,7 +398,7 @@ static struct vsvm_vram_bo *vsvm_vram_bo_alloc(struct vsvm_device *vdev,
 	kref_init(&bo->ref);
 	bo->vdev = vdev;
 	bo->npages = npages;
-	atomic64_add(npages, &vdev->stats[DRM_VSVM_STAT_VRAM_PAGES]);
+	atomic64_add(npages, &vdev->stats[VSVM_STAT_VRAM_PAGES]);
 	return bo;
 }
 

@@ -25,7 +25,7 @@
  *
  * Faults are serialised per VM by the fault lock: when several engines
  * fault on one range, the first resolves it and the others find it valid
- * (counted as DRM_VSVM_STAT_FAULTS_DEDUP). Retries are bounded by
+ * (counted as VSVM_STAT_FAULTS_DEDUP). Retries are bounded by
  * HMM_RANGE_DEFAULT_TIMEOUT.
  *
  * The notifier callback takes the notifier lock for writing, which waits for
@@ -193,6 +193,19 @@ static const struct mmu_interval_notifier_ops vsvm_svm_notifier_ops = {
 	.invalidate = vsvm_svm_invalidate,
 };
 
+/* A snapshot's temporary notifier only needs its sequence to move. */
+static bool vsvm_svm_snapshot_invalidate(struct mmu_interval_notifier *mni,
+					 const struct mmu_notifier_range *range,
+					 unsigned long cur_seq)
+{
+	mmu_interval_set_seq(mni, cur_seq);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops vsvm_svm_snapshot_ops = {
+	.invalidate = vsvm_svm_snapshot_invalidate,
+};
+
 static struct vsvm_svm_notifier *
 vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
 {
@@ -206,7 +219,7 @@ vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
 	if (n)
 		return n;
 
-	n = kzalloc_obj(*n, GFP_KERNEL);
+	n = kzalloc_obj(*n, GFP_KERNEL_ACCOUNT);
 	if (!n)
 		return ERR_PTR(-ENOMEM);
 	n->vm = vm;
@@ -214,7 +227,8 @@ vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
 	n->start = (u64)index << VSVM_SVM_NOTIFIER_SHIFT;
 	n->end = n->start + BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT);
 
-	ret = xa_err(xa_store(&vm->svm.notifiers, index, n, GFP_KERNEL));
+	ret = xa_err(xa_store(&vm->svm.notifiers, index, n,
+			      GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto err_free;
 
@@ -469,7 +483,7 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 		writable = perm & VSVM_PTE_WRITE;
 		range->dma[0] = dma[0];
 		vsvm_pt_map(&vm->pt, start, pte | perm, true);
-		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_2M, 1);
+		vsvm_vm_stat_add(vm, VSVM_STAT_PAGES_2M, 1);
 	} else {
 		for (i = 0; i < range->npages; i++) {
 			struct page *page = hmm_pfn_to_page(pfns[i]);
@@ -486,7 +500,7 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 			range->dma[i] = dma[i];
 			vsvm_pt_map(&vm->pt, addr, pte | perm, false);
 		}
-		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_PAGES_4K, range->npages);
+		vsvm_vm_stat_add(vm, VSVM_STAT_PAGES_4K, range->npages);
 	}
 	range->huge = huge;
 	range->writable = writable;
@@ -513,6 +527,7 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 {
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	unsigned long hmm_timeout = msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	struct hmm_range hrange = {
 		.notifier = &range->notifier->notifier,
 		.start = vsvm_range_start(range),
@@ -544,12 +559,13 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	}
 
 	for (;;) {
-		hrange.notifier_seq = mmu_interval_read_begin(hrange.notifier);
-		mmap_read_lock(vm->mm);
-		ret = hmm_range_fault(&hrange);
-		mmap_read_unlock(vm->mm);
+		/*
+		 * The mmap lock may be dropped while a fault waits (a
+		 * userfaultfd handler, for one): only this VM's handler waits.
+		 */
+		ret = hmm_range_fault_unlocked_timeout(&hrange, hmm_timeout);
 		if (ret == -EBUSY && !time_after(jiffies, timeout)) {
-			vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RETRIES, 1);
+			vsvm_vm_stat_add(vm, VSVM_STAT_RETRIES, 1);
 			continue;
 		}
 		if (ret)
@@ -582,7 +598,7 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			break;
 		}
 		up_write(&vm->svm.notifier_lock);
-		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RETRIES, 1);
+		vsvm_vm_stat_add(vm, VSVM_STAT_RETRIES, 1);
 		if (time_after(jiffies, timeout)) {
 			ret = -EBUSY;
 			break;
@@ -760,6 +776,52 @@ void vsvm_svm_gc(struct vsvm_vm *vm)
 	}
 }
 
+/* Bounds of MADVISE: ranges per attribute, notifiers per VM. */
+#define VSVM_SVM_MAX_ATTR_RANGES	1024
+#define VSVM_SVM_MAX_NOTIFIERS		1024
+
+/* Number of ranges of @attr once [start, end) is set to @value. */
+static unsigned int vsvm_svm_attr_count_after(struct vsvm_vm *vm, u32 attr,
+					      u64 start, u64 end, u64 value)
+{
+	struct vsvm_svm_attr *a;
+	unsigned int n = value ? 1 : 0;
+
+	lockdep_assert_held(&vm->svm.lock);
+	list_for_each_entry(a, &vm->svm.attrs[attr - 1], link) {
+		if (a->end <= start || a->start >= end)
+			n++;
+		else if (a->start < start && a->end > end)
+			n += 2;
+		else if (a->start < start || a->end > end)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Whether the notifiers over [start, end) can be created within
+ * VSVM_SVM_MAX_NOTIFIERS: 0, -E2BIG for a span that needs more on its own,
+ * -ENOSPC when those the VM has leave too few.
+ */
+static int vsvm_svm_notifiers_check(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	unsigned long first = start >> VSVM_SVM_NOTIFIER_SHIFT;
+	unsigned long last = (end - 1) >> VSVM_SVM_NOTIFIER_SHIFT;
+	unsigned long index, have = 0, missing = 0;
+	struct vsvm_svm_notifier *n;
+
+	lockdep_assert_held(&vm->svm.lock);
+	if (last - first >= VSVM_SVM_MAX_NOTIFIERS)
+		return -E2BIG;
+	xa_for_each(&vm->svm.notifiers, index, n)
+		have++;
+	for (index = first; index <= last; index++)
+		if (!xa_load(&vm->svm.notifiers, index))
+			missing++;
+	return have + missing > VSVM_SVM_MAX_NOTIFIERS ? -ENOSPC : 0;
+}
+
 /**
  * vsvm_svm_attr_set() - set an attribute over a range
  * @vm: the VM
@@ -769,42 +831,56 @@ void vsvm_svm_gc(struct vsvm_vm *vm)
  * @value: the value, 0 for the default
  *
  * Ranges already set that overlap are trimmed or split: the attribute
- * applies per address.
+ * applies per address. What userspace makes the driver keep is bounded:
+ * VSVM_SVM_MAX_ATTR_RANGES ranges per attribute, VSVM_SVM_MAX_NOTIFIERS
+ * notifiers per VM; the memory is charged to the caller's memory cgroup.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0; -E2BIG or -ENOSPC past the bounds, in which case nothing
+ * changed; -EINTR on a fatal signal; -ENOMEM.
  */
 int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 		      u64 value)
 {
 	struct vsvm_svm_attr *tail, *new;
+	int ret = 0;
 
 	/* At most one split and one insertion: allocate both up front. */
-	tail = kzalloc_obj(*tail, GFP_KERNEL);
-	new = kzalloc_obj(*new, GFP_KERNEL);
+	tail = kzalloc_obj(*tail, GFP_KERNEL_ACCOUNT);
+	new = kzalloc_obj(*new, GFP_KERNEL_ACCOUNT);
 	if (!tail || !new) {
-		kfree(tail);
-		kfree(new);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out_free;
 	}
 
-	mutex_lock(&vm->svm.lock);
+	ret = mutex_lock_killable(&vm->svm.lock);
+	if (ret)
+		goto out_free;
 	vsvm_svm_gc(vm);
+	if (vsvm_svm_attr_count_after(vm, attr, start, end, value) >
+	    VSVM_SVM_MAX_ATTR_RANGES) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
 	/* Notifiers over the range: munmap() there must drop attributes. */
 	if (value && mmget_not_zero(vm->mm)) {
 		u64 a;
 
+		ret = vsvm_svm_notifiers_check(vm, start, end);
 		for (a = ALIGN_DOWN(start, BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT));
-		     a < end; a += BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT))
-			if (IS_ERR(vsvm_svm_notifier_get(vm, a)))
-				break;
+		     !ret && a < end; a += BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT))
+			ret = PTR_ERR_OR_ZERO(vsvm_svm_notifier_get(vm, a));
 		mmput(vm->mm);
+		if (ret)
+			goto out_unlock;
 	}
 	__vsvm_svm_attr_set(vm, attr, start, end, value, &tail, &new);
 	vsvm_svm_zap(vm, start, end);
+out_unlock:
 	mutex_unlock(&vm->svm.lock);
+out_free:
 	kfree(tail);
 	kfree(new);
-	return 0;
+	return ret;
 }
 
 /**
@@ -815,9 +891,12 @@ int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
  * @pfns: HMM pfns out, one per page
  *
  * vsvm's own VRAM pages are reported as they are, others as hmm reports
- * them; holes read as 0.
+ * them; holes read as 0. A snapshot leaves no state behind: where the VM
+ * has no notifier, a temporary one watches the range for the time of the
+ * walk (as test_hmm's snapshot does).
  *
- * Return: 0, -ESRCH when the process has exited, or a negative errno.
+ * Return: 0, -ESRCH when the process has exited, -EINTR on a fatal signal,
+ * or a negative errno.
  */
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 		      unsigned long *pfns)
@@ -826,9 +905,11 @@ int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
 
 	if (!mmget_not_zero(vm->mm))
 		return -ESRCH;
-	mutex_lock(&vm->svm.lock);
-	ret = vsvm_svm_hmm_range(vm, start, end, pfns, false);
-	mutex_unlock(&vm->svm.lock);
+	ret = mutex_lock_killable(&vm->svm.lock);
+	if (!ret) {
+		ret = vsvm_svm_hmm_range(vm, start, end, pfns, false);
+		mutex_unlock(&vm->svm.lock);
+	}
 	mmput(vm->mm);
 	return ret;
 }
@@ -845,7 +926,11 @@ int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
  *	handler. Otherwise a snapshot: nothing is faulted, vsvm's own VRAM
  *	pages are reported as they are, holes read as 0.
  *
- * Return: 0 or a negative errno from hmm_range_fault().
+ * Uses the VM's notifier when it has one there, a temporary one otherwise:
+ * nothing is left behind.
+ *
+ * Return: 0, -EINTR on a fatal signal, or a negative errno from
+ * hmm_range_fault() or mmu_interval_notifier_insert().
  */
 int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
 		       unsigned long *pfns, bool fault)
@@ -857,22 +942,36 @@ int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
 		.default_flags = fault ? HMM_PFN_REQ_FAULT : 0,
 		.dev_private_owner = fault ? NULL : vm->vdev,
 	};
+	struct mmu_interval_notifier tmp;
 	struct vsvm_svm_notifier *n;
 	int ret;
 
 	lockdep_assert_held(&vm->svm.lock);
 
-	n = vsvm_svm_notifier_get(vm, start);
-	if (IS_ERR(n))
-		return PTR_ERR(n);
-	hrange.notifier = &n->notifier;
+	n = xa_load(&vm->svm.notifiers, start >> VSVM_SVM_NOTIFIER_SHIFT);
+	if (n) {
+		hrange.notifier = &n->notifier;
+	} else {
+		ret = mmu_interval_notifier_insert(&tmp, vm->mm, start,
+						   end - start,
+						   &vsvm_svm_snapshot_ops);
+		if (ret)
+			return ret;
+		hrange.notifier = &tmp;
+	}
 	do {
-		hrange.notifier_seq = mmu_interval_read_begin(&n->notifier);
-		if (mmap_read_lock_killable(vm->mm))
-			return -EINTR;
+		hrange.notifier_seq = mmu_interval_read_begin(hrange.notifier);
+		if (mmap_read_lock_killable(vm->mm)) {
+			ret = -EINTR;
+			break;
+		}
 		ret = hmm_range_fault(&hrange);
 		mmap_read_unlock(vm->mm);
 	} while (ret == -EBUSY && !fatal_signal_pending(current));
+	if (ret == -EBUSY)
+		ret = -EINTR;
+	if (!n)
+		mmu_interval_notifier_remove(&tmp);
 	return ret;
 }
 
@@ -951,7 +1050,7 @@ again:
 	if (range && range->valid && (!write || range->writable) &&
 	    (access != VSVM_ACCESS_ATOMIC || vsvm_svm_pte_atomic(vm, addr))) {
 		/* Another engine's fault resolved it: nothing to do. */
-		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_FAULTS_DEDUP, 1);
+		vsvm_vm_stat_add(vm, VSVM_STAT_FAULTS_DEDUP, 1);
 		ret = 0;
 		goto out_unlock;
 	}
@@ -967,7 +1066,7 @@ again:
 			goto out_unlock;
 		}
 		if (range->npages == SZ_64K >> PAGE_SHIFT)
-			vsvm_vm_stat_add(vm, DRM_VSVM_STAT_RANGES_64K, 1);
+			vsvm_vm_stat_add(vm, VSVM_STAT_RANGES_64K, 1);
 	}
 
 	vsvm_svm_gc(vm);

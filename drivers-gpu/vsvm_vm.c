@@ -15,12 +15,23 @@
  * itself (notifiers, ranges, page table) is freed with the last reference,
  * from whatever context drops it, and works whether or not the process's
  * address space still exists.
+ *
+ * Isolation: a VM serves the process whose address space it mirrors. Every
+ * ioctl that names a VM looks it up with vsvm_vm_lookup_owned() (or checks
+ * the same under the table's lock, for VM_DESTROY): another process holding
+ * the file, a fork child for instance, gets -EACCES and changes nothing.
+ *
+ * Bounds: a file holds at most VSVM_MAX_VMS_PER_FILE VMs (-ENOSPC beyond),
+ * and what a VM allocates is charged to the memory cgroup of its process.
  */
+
+#include <linux/memcontrol.h>
 
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_file.h>
 #include <drm/drm_print.h>
 #include <drm/gpu_scheduler.h>
 
@@ -35,8 +46,10 @@ static void vsvm_vm_free(struct kref *ref)
 	mutex_lock(&vm->vdev->vms_lock);
 	list_del(&vm->link);
 	mutex_unlock(&vm->vdev->vms_lock);
+	vsvm_fault_vm_fini(vm);
 	vsvm_svm_fini(vm);
 	vsvm_pt_fini(&vm->pt);
+	mem_cgroup_put(vm->memcg);
 	mmdrop(vm->mm);
 	kfree(vm->entities);
 	kfree(vm);
@@ -99,6 +112,10 @@ int vsvm_vm_lookup_owned(struct vsvm_file *vfile, u32 id, struct vsvm_vm **out)
 
 /**
  * vsvm_vm_stat_add() - count an event for a VM and for its device
+ *
+ * The VM's behaviour counters are read with DRM_IOCTL_VSVM_STATS by its
+ * process; the device-wide totals and the implementation counters
+ * (VSVM_STAT_*) are in debugfs only.
  * @vm: the VM
  * @idx: DRM_VSVM_STAT_* index
  * @n: amount to add
@@ -171,28 +188,32 @@ void vsvm_vm_close_all(struct vsvm_file *vfile)
 	unsigned long id;
 
 	xa_for_each(&vfile->vms, id, vm) {
-		xa_erase(&vfile->vms, id);
+		xa_lock(&vfile->vms);
+		__xa_erase(&vfile->vms, id);
+		vfile->busy_ns_closed += atomic64_read(&vm->busy_ns);
+		xa_unlock(&vfile->vms);
 		vsvm_vm_close(vm);
 	}
 	xa_destroy(&vfile->vms);
 }
 
-static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev)
+static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev, u64 client_id)
 {
 	struct drm_gpu_scheduler *sched;
 	struct vsvm_vm *vm;
 	u32 i;
 	int ret;
 
-	vm = kzalloc_obj(*vm, GFP_KERNEL);
+	vm = kzalloc_obj(*vm, GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&vm->ref);
 	vm->vdev = vdev;
 	spin_lock_init(&vm->error_lock);
+	vsvm_fault_vm_init(vm);
 
 	vm->entities = kcalloc(vdev->num_engines, sizeof(*vm->entities),
-			       GFP_KERNEL);
+			       GFP_KERNEL_ACCOUNT);
 	if (!vm->entities) {
 		ret = -ENOMEM;
 		goto err_free_vm;
@@ -212,9 +233,11 @@ static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev)
 	}
 
 	vsvm_svm_init(vm);
+	vm->memcg = get_mem_cgroup_from_mm(current->mm);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	vm->pid = task_tgid_nr(current);
+	vm->client_id = client_id;
 	mutex_lock(&vdev->vms_lock);
 	list_add_tail(&vm->link, &vdev->vms);
 	mutex_unlock(&vdev->vms_lock);
@@ -238,7 +261,8 @@ err_free_vm:
  * @file: the caller's DRM file
  *
  * Return: 0; -EINVAL for non-zero extensions or reserved fields, or flags
- * other than DRM_VSVM_VM_CREATE_SVM; -ENOMEM.
+ * other than DRM_VSVM_VM_CREATE_SVM; -ENOSPC when the file holds
+ * VSVM_MAX_VMS_PER_FILE VMs already; -ENOMEM.
  */
 int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file)
@@ -257,14 +281,15 @@ int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
 	if (!current->mm)
 		return -EINVAL;
 
-	vm = vsvm_vm_create(to_vsvm_device(drm));
+	vm = vsvm_vm_create(to_vsvm_device(drm), file->client_id);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
 
-	ret = xa_alloc(&vfile->vms, &id, vm, xa_limit_32b, GFP_KERNEL);
+	ret = xa_alloc(&vfile->vms, &id, vm,
+		       XA_LIMIT(1, VSVM_MAX_VMS_PER_FILE), GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		vsvm_vm_close(vm);
-		return ret;
+		return ret == -EBUSY ? -ENOSPC : ret;
 	}
 	vm->id = id;
 	args->vm_id = id;
@@ -277,8 +302,11 @@ int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
  * @data: &struct drm_vsvm_vm_destroy
  * @file: the caller's DRM file
  *
+ * The VM is checked and removed under the lock of the file's table, so that
+ * only its own process can destroy it.
+ *
  * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
- * unknown VM.
+ * unknown VM; -EACCES for a VM of another process.
  */
 int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file)
@@ -286,15 +314,43 @@ int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_file *vfile = file->driver_priv;
 	struct drm_vsvm_vm_destroy *args = data;
 	struct vsvm_vm *vm;
+	int ret = 0;
 
 	if (args->pad || args->reserved[0] || args->reserved[1])
 		return -EINVAL;
 
-	vm = xa_erase(&vfile->vms, args->vm_id);
-	if (!vm)
-		return -ENOENT;
-	vsvm_vm_close(vm);
-	return 0;
+	xa_lock(&vfile->vms);
+	vm = xa_load(&vfile->vms, args->vm_id);
+	if (!vm) {
+		ret = -ENOENT;
+	} else if (vm->mm != current->mm) {
+		ret = -EACCES;
+	} else {
+		__xa_erase(&vfile->vms, args->vm_id);
+		vfile->busy_ns_closed += atomic64_read(&vm->busy_ns);
+	}
+	xa_unlock(&vfile->vms);
+	if (!ret)
+		vsvm_vm_close(vm);
+	return ret;
+}
+
+/* Counters of the stable uapi: the others read as 0 (see vsvm_drv.h). */
+static bool vsvm_stat_is_uapi(unsigned int idx)
+{
+	switch (idx) {
+	case DRM_VSVM_STAT_FAULTS:
+	case DRM_VSVM_STAT_INVALIDATIONS:
+	case DRM_VSVM_STAT_JOBS:
+	case DRM_VSVM_STAT_JOBS_FAILED:
+	case DRM_VSVM_STAT_BYTES_TO_VRAM:
+	case DRM_VSVM_STAT_BYTES_TO_SYSTEM:
+	case DRM_VSVM_STAT_EXCLUSIVE_GRANTS:
+	case DRM_VSVM_STAT_EXCLUSIVE_REVOKES:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /**
@@ -303,18 +359,20 @@ int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
  * @data: &struct drm_vsvm_stats
  * @file: the caller's DRM file
  *
- * Return: 0; -EINVAL for non-zero pad or reserved fields; -ENOENT for an
- * unknown VM; -EACCES for a VM of another process; -EFAULT for a bad data
- * pointer.
+ * Only the VM's own behaviour counters are reported: device-wide totals
+ * would show every process's activity to every client, and implementation
+ * counters are no uapi; both are in debugfs.
+ *
+ * Return: 0; -EINVAL for non-zero pad or reserved fields, or @vm_id 0 with
+ * a non-zero count; -ENOENT for an unknown VM; -EACCES for a VM of another
+ * process; -EFAULT for a bad data pointer.
  */
 int vsvm_stats_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file)
 {
-	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_stats *args = data;
 	u64 values[DRM_VSVM_STAT_COUNT];
-	struct vsvm_vm *vm = NULL;
-	atomic64_t *counters;
+	struct vsvm_vm *vm;
 	u32 i, count;
 	int ret = 0;
 
@@ -325,26 +383,23 @@ int vsvm_stats_ioctl(struct drm_device *drm, void *data,
 		args->count = DRM_VSVM_STAT_COUNT;
 		return 0;
 	}
-	if (args->vm_id) {
-		ret = vsvm_vm_lookup_owned(file->driver_priv, args->vm_id, &vm);
-		if (ret)
-			return ret;
-		counters = vm->stats;
-	} else {
-		counters = vdev->stats;
-	}
+	if (!args->vm_id)
+		return -EINVAL;
+	ret = vsvm_vm_lookup_owned(file->driver_priv, args->vm_id, &vm);
+	if (ret)
+		return ret;
 
 	count = min_t(u32, args->count, DRM_VSVM_STAT_COUNT);
 	for (i = 0; i < count; i++)
-		values[i] = atomic64_read(&counters[i]);
+		values[i] = vsvm_stat_is_uapi(i) ?
+			    atomic64_read(&vm->stats[i]) : 0;
 	if (copy_to_user(u64_to_user_ptr(args->data), values,
 			 count * sizeof(u64)))
 		ret = -EFAULT;
 	else
 		args->count = count;
 
-	if (vm)
-		vsvm_vm_put(vm);
+	vsvm_vm_put(vm);
 	return ret;
 }
 
@@ -378,4 +433,42 @@ int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
 	args->vm_id = id;
 	vsvm_vm_put(vm);
 	return 0;
+}
+
+/**
+ * vsvm_show_fdinfo() - &drm_driver.show_fdinfo: a client's GPU usage
+ * @p: printer of the fdinfo file
+ * @file: the DRM file
+ *
+ * Prints, as Documentation/gpu/drm-usage-stats.rst describes:
+ *
+ * - drm-engine-compute: time in ns the engines spent running jobs of the
+ *   file's VMs, those closed included; all engines are of one class, and
+ *   drm-engine-capacity-compute is their number.
+ *
+ * drm-cycles and drm-maxfreq are left out: the engines are emulated by the
+ * CPU and have no clock of their own. No memory keys are printed: a VM
+ * mirrors its process's memory rather than owning buffers, and the
+ * process's memory is accounted to it by core mm already.
+ *
+ * Locking: takes the lock of the file's VM table, which makes the sum of
+ * open and closed VMs consistent.
+ */
+void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct vsvm_file *vfile = file->driver_priv;
+	struct vsvm_vm *vm;
+	unsigned long id;
+	u64 busy;
+
+	xa_lock(&vfile->vms);
+	busy = vfile->busy_ns_closed;
+	xa_for_each(&vfile->vms, id, vm)
+		busy += atomic64_read(&vm->busy_ns);
+	xa_unlock(&vfile->vms);
+
+	drm_printf(p, "drm-engine-compute:\t%llu ns\n", busy);
+	if (vfile->vdev->num_engines > 1)
+		drm_printf(p, "drm-engine-capacity-compute:\t%u\n",
+			   vfile->vdev->num_engines);
 }

@@ -8,8 +8,10 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <drm/vsvm_drm.h>
 
@@ -17,6 +19,7 @@
 #include "vsvm_svm.h"
 
 struct drm_sched_entity;
+struct mem_cgroup;
 struct mm_struct;
 struct vsvm_device;
 struct vsvm_file;
@@ -32,12 +35,25 @@ struct vsvm_file;
  * @svm: mirror state: notifiers, ranges and their locks
  * @entities: one scheduler entity per engine
  * @seqno: last job sequence number handed out
- * @stats: counters, indexed by DRM_VSVM_STAT_*
+ * @memcg: memory cgroup of the process, with a reference (NULL without
+ *	memcg): allocations the fault handler makes for the VM are charged
+ *	to it, as the ioctls' own allocations are charged to the caller
+ * @stats: counters, indexed by DRM_VSVM_STAT_* and VSVM_STAT_*
+ * @busy_ns: time the engines spent on the VM's jobs, in ns; atomic
+ * @jobs_in_flight: jobs submitted and not yet freed, at most
+ *	VSVM_MAX_JOBS_PER_VM; atomic
  * @error_lock: protects @error
  * @error: record of the last failed job
  * @closed: the VM was destroyed or its file closed: its jobs stop
  * @pid: thread group of the process that created the VM
+ * @client_id: &drm_file.client_id of the file holding the VM, as fdinfo
+ *	shows it (for debugfs)
  * @link: link in &vsvm_device.vms
+ * @fault_lock: protects @fault_list
+ * @fault_list: GPU faults of the VM's engines waiting for the handler,
+ *	oldest first
+ * @fault_work: the VM's fault handler, on &vsvm_device.fault_wq: faults of
+ *	one VM are handled one at a time, those of different VMs in parallel
  */
 struct vsvm_vm {
 	struct kref ref;
@@ -48,13 +64,21 @@ struct vsvm_vm {
 	struct vsvm_svm svm;
 	struct drm_sched_entity *entities;
 	atomic64_t seqno;
+	struct mem_cgroup *memcg;
 	atomic64_t stats[DRM_VSVM_STAT_COUNT];
+	atomic64_t busy_ns;
+	atomic_t jobs_in_flight;
 	/* protects @error */
 	spinlock_t error_lock;
 	struct drm_vsvm_vm_error error;
 	bool closed;
 	pid_t pid;
+	u64 client_id;
 	struct list_head link;
+	/* protects @fault_list */
+	spinlock_t fault_lock;
+	struct list_head fault_list;
+	struct work_struct fault_work;
 };
 
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
@@ -65,5 +89,9 @@ void vsvm_vm_stat_add(struct vsvm_vm *vm, unsigned int idx, u64 n);
 void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
 		       u64 address, u32 access);
 int vsvm_vm_closed_errno(struct vsvm_vm *vm);
+
+/* vsvm_fault.c */
+void vsvm_fault_vm_init(struct vsvm_vm *vm);
+void vsvm_fault_vm_fini(struct vsvm_vm *vm);
 
 #endif /* _VSVM_VM_H_ */

@@ -366,7 +366,7 @@ int vsvm_exec_wait(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
  */
 
 /**
- * Read counters of a VM or of the device (DRM_IOCTL_VSVM_STATS).
+ * Read the counters of a VM (DRM_IOCTL_VSVM_STATS).
  *
  * Counter i is the DRM_VSVM_STAT_* value i. A kernel knows at most as many
  * counters as its uapi version defines: \p *count on return says how many
@@ -374,9 +374,9 @@ int vsvm_exec_wait(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
  * only the number of counters the kernel knows is returned in \p *count.
  *
  * \param [in]     dev        Device handle.
- * \param [in]     vm_id      The VM, or 0 for the device-wide totals (all
- *                            VMs of all processes since the driver was
- *                            loaded).
+ * \param [in]     vm_id      The VM. Since uapi 0.5, 0 (the device-wide
+ *                            totals before) is refused with -EINVAL when
+ *                            \p *count is not 0: they are in debugfs.
  * \param [out]    counters   Array of \p *count counters; may be NULL when
  *                            \p *count is 0.
  * \param [in,out] count      Capacity of \p counters in counters (in);
@@ -386,7 +386,10 @@ int vsvm_exec_wait(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
  * \return 0 on success, or a negative errno:
  *         -EINVAL if \p dev or \p count is NULL, or if \p counters is NULL
  *         with a non-zero \p *count;
- *         -ENOENT if \p vm_id is neither 0 nor a VM of this device file;
+ *         -EINVAL from the kernel for \p vm_id 0 and a non-zero
+ *         \p *count (uapi 0.5 and later);
+ *         -ENOENT if \p vm_id is not a VM of this device file;
+ *         -EACCES if the VM mirrors another process;
  *         -EFAULT if \p counters is not a valid array of \p *count counters;
  *         other errors of the ioctl.
  */

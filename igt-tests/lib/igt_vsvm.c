@@ -402,15 +402,16 @@ int __vsvm_stats(int fd, struct drm_vsvm_stats *stats)
 }
 
 /**
- * vsvm_stats:
+ * vsvm_uapi_stats:
  * @fd: a vsvm DRM file descriptor
- * @vm_id: the VM, or 0 for the device-wide counters
+ * @vm_id: the VM
  * @values: where the DRM_VSVM_STAT_COUNT counters are written
  *
- * Reads the counters of a VM or of the device, asserting that all of them
- * are returned.
+ * Reads the counters of a VM with DRM_IOCTL_VSVM_STATS, asserting that all
+ * of them are returned.
  */
-void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[DRM_VSVM_STAT_COUNT])
+void vsvm_uapi_stats(int fd, uint32_t vm_id,
+		     uint64_t values[DRM_VSVM_STAT_COUNT])
 {
 	struct drm_vsvm_stats stats = {
 		.vm_id = vm_id,
@@ -423,6 +424,193 @@ void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[DRM_VSVM_STAT_COUNT])
 }
 
 /**
+ * vsvm_stat_is_uapi:
+ * @idx: a VSVM_STAT_* index
+ *
+ * Returns: whether DRM_IOCTL_VSVM_STATS reports the counter (0.5 retired
+ * the others from the uapi: they read as 0 there).
+ */
+bool vsvm_stat_is_uapi(unsigned int idx)
+{
+	switch (idx) {
+	case VSVM_STAT_FAULTS:
+	case VSVM_STAT_INVALIDATIONS:
+	case VSVM_STAT_JOBS:
+	case VSVM_STAT_JOBS_FAILED:
+	case VSVM_STAT_BYTES_TO_VRAM:
+	case VSVM_STAT_BYTES_TO_SYSTEM:
+	case VSVM_STAT_EXCLUSIVE_GRANTS:
+	case VSVM_STAT_EXCLUSIVE_REVOKES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * vsvm_debugfs_open:
+ * @name: a file of the vsvm device's debugfs directory
+ *
+ * Opens /sys/kernel/debug/dri/N/@name of the (one) vsvm device, which
+ * needs root; the test skips otherwise.
+ *
+ * Returns: the file, open for reading.
+ */
+FILE *vsvm_debugfs_open(const char *name)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	FILE *f = NULL;
+	DIR *dir;
+
+	dir = opendir("/sys/kernel/debug/dri");
+	igt_require_f(dir, "debugfs is not mounted or not readable\n");
+	while (!f && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/%s",
+			 de->d_name, name);
+		f = fopen(path, "r");
+	}
+	closedir(dir);
+	igt_require_f(f, "no vsvm debugfs file %s\n", name);
+
+	return f;
+}
+
+/**
+ * vsvm_client_id:
+ * @fd: a DRM file descriptor
+ *
+ * Returns: the drm-client-id of @fd, from /proc/self/fdinfo.
+ */
+uint64_t vsvm_client_id(int fd)
+{
+	unsigned long long id = 0;
+	char path[64], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	igt_assert(f);
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "drm-client-id: %llu", &id) == 1;
+	fclose(f);
+	igt_assert_f(found, "no drm-client-id in %s\n", path);
+
+	return id;
+}
+
+/* Debugfs name of each counter, as vsvm_debugfs.c prints it. */
+static const char *const vsvm_debugfs_names[VSVM_STAT_COUNT] = {
+	[VSVM_STAT_FAULTS] = "faults",
+	[VSVM_STAT_FAULTS_DEDUP] = "faults_dedup",
+	[VSVM_STAT_PAGES_4K] = "pages_4k",
+	[VSVM_STAT_PAGES_2M] = "pages_2m",
+	[VSVM_STAT_RANGES_64K] = "ranges_64k",
+	[VSVM_STAT_INVALIDATIONS] = "invalidations",
+	[VSVM_STAT_RETRIES] = "retries",
+	[VSVM_STAT_JOBS] = "jobs",
+	[VSVM_STAT_JOBS_FAILED] = "jobs_failed",
+	[VSVM_STAT_BYTES_TO_VRAM] = "bytes_to_vram",
+	[VSVM_STAT_BYTES_TO_SYSTEM] = "bytes_to_system",
+	[VSVM_STAT_CPU_FAULTS] = "cpu_faults",
+	[VSVM_STAT_EVICTIONS] = "evictions",
+	[VSVM_STAT_VRAM_PAGES] = "vram_pages",
+	[VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive_grants",
+	[VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive_revokes",
+	[VSVM_STAT_COPY_BATCHES] = "copy_batches",
+};
+
+static int vsvm_debugfs_index(const char *name, size_t len)
+{
+	for (int i = 0; i < VSVM_STAT_COUNT; i++)
+		if (strlen(vsvm_debugfs_names[i]) == len &&
+		    !strncmp(vsvm_debugfs_names[i], name, len))
+			return i;
+
+	return -1;
+}
+
+/* Parses "name: value" lines of vsvm_stats into @values. */
+static void vsvm_debugfs_device_stats(uint64_t values[VSVM_STAT_COUNT])
+{
+	FILE *f = vsvm_debugfs_open("vsvm_stats");
+	unsigned long long v;
+	char line[128];
+
+	memset(values, 0, VSVM_STAT_COUNT * sizeof(values[0]));
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		int i;
+
+		if (!colon || sscanf(colon + 1, "%llu", &v) != 1)
+			continue;
+		i = vsvm_debugfs_index(line, colon - line);
+		if (i >= 0)
+			values[i] = v;
+	}
+	fclose(f);
+}
+
+/* Parses the vsvm_vms line of (@client, @vm_id) into @values. */
+static void vsvm_debugfs_vm_stats(uint64_t client, uint32_t vm_id,
+				  uint64_t values[VSVM_STAT_COUNT])
+{
+	FILE *f = vsvm_debugfs_open("vsvm_vms");
+	unsigned long long c, v;
+	bool found = false;
+	char line[2048];
+	unsigned int id;
+	int pid;
+
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *tok, *save = NULL;
+
+		if (sscanf(line, "vm %u pid %d client %llu:", &id, &pid, &c) != 3 ||
+		    id != vm_id || c != client)
+			continue;
+		found = true;
+		for (tok = strtok_r(strchr(line, ':') + 1, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			char *eq = strchr(tok, '=');
+			int i;
+
+			if (!eq || sscanf(eq + 1, "%llu", &v) != 1)
+				continue;
+			i = vsvm_debugfs_index(tok, eq - tok);
+			if (i >= 0 && !vsvm_stat_is_uapi(i))
+				values[i] = v;
+		}
+	}
+	fclose(f);
+	igt_assert_f(found, "VM %u of client %llu not in vsvm_vms\n", vm_id,
+		     (unsigned long long)client);
+}
+
+/**
+ * vsvm_stats:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM, or 0 for the device-wide counters
+ * @values: where the VSVM_STAT_COUNT counters are written
+ *
+ * Reads every counter of a VM: the uapi ones with DRM_IOCTL_VSVM_STATS,
+ * the implementation counters from debugfs. With @vm_id 0, reads the
+ * device-wide totals from debugfs (DRM_IOCTL_VSVM_STATS refuses them).
+ * debugfs needs root: the test skips without it.
+ */
+void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[VSVM_STAT_COUNT])
+{
+	if (!vm_id) {
+		vsvm_debugfs_device_stats(values);
+		return;
+	}
+	vsvm_uapi_stats(fd, vm_id, values);
+	vsvm_debugfs_vm_stats(vsvm_client_id(fd), vm_id, values);
+}
+
+/**
  * vsvm_stat_name:
  * @idx: a DRM_VSVM_STAT_* index
  *
@@ -430,31 +618,27 @@ void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[DRM_VSVM_STAT_COUNT])
  */
 const char *vsvm_stat_name(unsigned int idx)
 {
-	static const char * const names[DRM_VSVM_STAT_COUNT] = {
-		[DRM_VSVM_STAT_FAULTS] = "faults",
-		[DRM_VSVM_STAT_FAULTS_DEDUP] = "faults-dedup",
-		[DRM_VSVM_STAT_PAGES_4K] = "pages-4k",
-		[DRM_VSVM_STAT_PAGES_2M] = "pages-2m",
-		[DRM_VSVM_STAT_RANGES_64K] = "ranges-64k",
-		[DRM_VSVM_STAT_INVALIDATIONS] = "invalidations",
-		[DRM_VSVM_STAT_RETRIES] = "retries",
-		[DRM_VSVM_STAT_JOBS] = "jobs",
-		[DRM_VSVM_STAT_JOBS_FAILED] = "jobs-failed",
-#ifdef DRM_VSVM_STAT_BYTES_TO_VRAM
-		[DRM_VSVM_STAT_BYTES_TO_VRAM] = "bytes-to-vram",
-		[DRM_VSVM_STAT_BYTES_TO_SYSTEM] = "bytes-to-system",
-		[DRM_VSVM_STAT_CPU_FAULTS] = "cpu-faults",
-		[DRM_VSVM_STAT_EVICTIONS] = "evictions",
-		[DRM_VSVM_STAT_VRAM_PAGES] = "vram-pages",
-#endif
-#ifdef DRM_VSVM_STAT_EXCLUSIVE_GRANTS
-		[DRM_VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive-grants",
-		[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive-revokes",
-		[DRM_VSVM_STAT_COPY_BATCHES] = "copy-batches",
-#endif
-	};
+	static const char * const names[VSVM_STAT_COUNT] = {
+		[VSVM_STAT_FAULTS] = "faults",
+		[VSVM_STAT_FAULTS_DEDUP] = "faults-dedup",
+		[VSVM_STAT_PAGES_4K] = "pages-4k",
+		[VSVM_STAT_PAGES_2M] = "pages-2m",
+		[VSVM_STAT_RANGES_64K] = "ranges-64k",
+		[VSVM_STAT_INVALIDATIONS] = "invalidations",
+		[VSVM_STAT_RETRIES] = "retries",
+		[VSVM_STAT_JOBS] = "jobs",
+		[VSVM_STAT_JOBS_FAILED] = "jobs-failed",
+		[VSVM_STAT_BYTES_TO_VRAM] = "bytes-to-vram",
+		[VSVM_STAT_BYTES_TO_SYSTEM] = "bytes-to-system",
+		[VSVM_STAT_CPU_FAULTS] = "cpu-faults",
+		[VSVM_STAT_EVICTIONS] = "evictions",
+		[VSVM_STAT_VRAM_PAGES] = "vram-pages",
+		[VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive-grants",
+		[VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive-revokes",
+		[VSVM_STAT_COPY_BATCHES] = "copy-batches",
+};
 
-	return idx < DRM_VSVM_STAT_COUNT && names[idx] ? names[idx] :
+	return idx < VSVM_STAT_COUNT && names[idx] ? names[idx] :
 							  "unknown";
 }
 
@@ -756,8 +940,9 @@ uint64_t vsvm_emit_atomic(struct vsvm_cmdbuf *cb, bool is64, uint32_t op,
 	cmd->hdr.op = DRM_VSVM_CMD_ATOMIC;
 	cmd->hdr.flags = is64 ? DRM_VSVM_CMD_64BIT : 0;
 	cmd->address = address;
-	cmd->operand = operand;
-	cmd->compare = compare;
+	/* 32-bit operands leave the upper halves zero (the engine checks). */
+	cmd->operand = is64 ? operand : (uint32_t)operand;
+	cmd->compare = is64 ? compare : (uint32_t)compare;
 	cmd->result = result;
 	cmd->atomic_op = op;
 
@@ -809,8 +994,9 @@ uint64_t vsvm_emit_wait(struct vsvm_cmdbuf *cb, bool is64, uint64_t address,
 	cmd->hdr.op = DRM_VSVM_CMD_WAIT;
 	cmd->hdr.flags = is64 ? DRM_VSVM_CMD_64BIT : 0;
 	cmd->address = address;
-	cmd->value = value;
-	cmd->mask = mask;
+	/* 32-bit operands leave the upper halves zero (the engine checks). */
+	cmd->value = is64 ? value : (uint32_t)value;
+	cmd->mask = is64 ? mask : (uint32_t)mask;
 	cmd->cond = cond;
 
 	return cmd_address(cb, cmd);

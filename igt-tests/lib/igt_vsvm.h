@@ -42,9 +42,39 @@ void vsvm_vm_destroy(int fd, uint32_t vm_id);
 int __vsvm_exec(int fd, struct drm_vsvm_exec *exec);
 uint64_t vsvm_exec(int fd, struct drm_vsvm_exec *exec);
 
+/*
+ * Every counter the tests read, by the index of the uapi's DRM_VSVM_STAT_*:
+ * the behaviour counters come from DRM_IOCTL_VSVM_STATS, the implementation
+ * counters (retired from the uapi in 0.5) and device-wide totals from the
+ * driver's debugfs files, which needs root.
+ */
+#define VSVM_STAT_FAULTS		DRM_VSVM_STAT_FAULTS
+#define VSVM_STAT_FAULTS_DEDUP		1
+#define VSVM_STAT_PAGES_4K		2
+#define VSVM_STAT_PAGES_2M		3
+#define VSVM_STAT_RANGES_64K		4
+#define VSVM_STAT_INVALIDATIONS		DRM_VSVM_STAT_INVALIDATIONS
+#define VSVM_STAT_RETRIES		6
+#define VSVM_STAT_JOBS			DRM_VSVM_STAT_JOBS
+#define VSVM_STAT_JOBS_FAILED		DRM_VSVM_STAT_JOBS_FAILED
+#define VSVM_STAT_BYTES_TO_VRAM		DRM_VSVM_STAT_BYTES_TO_VRAM
+#define VSVM_STAT_BYTES_TO_SYSTEM	DRM_VSVM_STAT_BYTES_TO_SYSTEM
+#define VSVM_STAT_CPU_FAULTS		11
+#define VSVM_STAT_EVICTIONS		12
+#define VSVM_STAT_VRAM_PAGES		13
+#define VSVM_STAT_EXCLUSIVE_GRANTS	DRM_VSVM_STAT_EXCLUSIVE_GRANTS
+#define VSVM_STAT_EXCLUSIVE_REVOKES	DRM_VSVM_STAT_EXCLUSIVE_REVOKES
+#define VSVM_STAT_COPY_BATCHES		16
+#define VSVM_STAT_COUNT			17
+
 int __vsvm_stats(int fd, struct drm_vsvm_stats *stats);
-void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[DRM_VSVM_STAT_COUNT]);
+void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[VSVM_STAT_COUNT]);
+void vsvm_uapi_stats(int fd, uint32_t vm_id,
+		     uint64_t values[DRM_VSVM_STAT_COUNT]);
 const char *vsvm_stat_name(unsigned int idx);
+bool vsvm_stat_is_uapi(unsigned int idx);
+FILE *vsvm_debugfs_open(const char *name);
+uint64_t vsvm_client_id(int fd);
 
 int __vsvm_vm_error(int fd, struct drm_vsvm_vm_error *error);
 void vsvm_vm_error(int fd, uint32_t vm_id, struct drm_vsvm_vm_error *error);

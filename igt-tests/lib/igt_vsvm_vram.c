@@ -350,15 +350,15 @@ uint64_t vsvm_attr_query(int fd, uint32_t vm_id, uint32_t attr,
 /**
  * vsvm_device_stat:
  * @fd: a vsvm DRM file descriptor
- * @idx: a DRM_VSVM_STAT_* index
+ * @idx: a VSVM_STAT_* index
  *
  * Returns: the device-wide value of one counter.
  */
 uint64_t vsvm_device_stat(int fd, unsigned int idx)
 {
-	uint64_t values[DRM_VSVM_STAT_COUNT];
+	uint64_t values[VSVM_STAT_COUNT];
 
-	igt_assert(idx < DRM_VSVM_STAT_COUNT);
+	igt_assert(idx < VSVM_STAT_COUNT);
 	vsvm_stats(fd, 0, values);
 
 	return values[idx];
@@ -386,14 +386,14 @@ static void sleep_ms(unsigned int ms)
 uint64_t vsvm_vram_pages_settle(int fd)
 {
 	uint64_t end = vsvm_gettime_ns() + 10ull * NSEC_PER_SEC;
-	uint64_t last = vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES);
+	uint64_t last = vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES);
 	unsigned int stable = 0;
 
 	while (stable < 5 && vsvm_gettime_ns() < end) {
 		uint64_t now;
 
 		sleep_ms(20);
-		now = vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES);
+		now = vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES);
 		stable = now == last ? stable + 1 : 0;
 		last = now;
 	}
@@ -419,7 +419,7 @@ bool vsvm_vram_pages_wait(int fd, uint64_t pages, uint64_t timeout_ns)
 	uint64_t now;
 
 	for (;;) {
-		now = vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES);
+		now = vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES);
 		if (now <= pages)
 			return true;
 		if (vsvm_gettime_ns() >= end)

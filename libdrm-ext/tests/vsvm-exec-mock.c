@@ -188,6 +188,9 @@ static int mock_stats(struct drm_vsvm_stats *a)
 		a->count = mock.stat_count;
 		return 0;
 	}
+	/* 0.5: no device-wide counters for clients */
+	if (!a->vm_id)
+		return -EINVAL;
 	if (!data)
 		return -EFAULT;
 
@@ -508,20 +511,27 @@ static void test_stats(vsvm_device_handle dev)
 	/* Larger buffer: as many as the kernel knows, the rest untouched. */
 	memset(c, 0xa5, sizeof(c));
 	count = DRM_VSVM_STAT_COUNT + 4;
-	check_eq(vsvm_stats(dev, 0, c, &count), 0);
+	check_eq(vsvm_stats(dev, MOCK_VM_ID, c, &count), 0);
 	check_eq(count, DRM_VSVM_STAT_COUNT);
-	check_eq(mock.stats.vm_id, 0);
+	check_eq(mock.stats.vm_id, MOCK_VM_ID);
 	check_eq(mock.stats.count, DRM_VSVM_STAT_COUNT + 4);
 	for (i = 0; i < DRM_VSVM_STAT_COUNT; i++)
-		check_eq(c[i], mock_counter(0, i));
+		check_eq(c[i], mock_counter(MOCK_VM_ID, i));
 	check_eq(c[DRM_VSVM_STAT_COUNT], 0xa5a5a5a5a5a5a5a5ull);
 
 	/* An older kernel with fewer counters. */
 	mock.stat_count = 5;
 	count = DRM_VSVM_STAT_COUNT;
-	check_eq(vsvm_stats(dev, 0, c, &count), 0);
+	check_eq(vsvm_stats(dev, MOCK_VM_ID, c, &count), 0);
 	check_eq(count, 5);
 	mock.stat_count = DRM_VSVM_STAT_COUNT;
+
+	/* vm_id 0 (device-wide, before 0.5) is refused, nothing written. */
+	memset(c, 0xa5, sizeof(c));
+	count = 3;
+	check_eq(vsvm_stats(dev, 0, c, &count), -EINVAL);
+	check_eq(count, 3);
+	check_eq(c[0], 0xa5a5a5a5a5a5a5a5ull);
 
 	/* Errors: count and counters untouched. */
 	memset(c, 0xa5, sizeof(c));

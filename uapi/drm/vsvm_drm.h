@@ -30,7 +30,7 @@ extern "C" {
  * - &DRM_IOCTL_VSVM_VM_DESTROY: destroy one (&struct drm_vsvm_vm_destroy).
  * - &DRM_IOCTL_VSVM_EXEC: run a command buffer on an engine
  *   (&struct drm_vsvm_exec).
- * - &DRM_IOCTL_VSVM_STATS: read counters of a VM or of the device
+ * - &DRM_IOCTL_VSVM_STATS: read the counters of a VM
  *   (&struct drm_vsvm_stats).
  * - &DRM_IOCTL_VSVM_VM_ERROR: read the error record of a VM's last failed
  *   job (&struct drm_vsvm_vm_error).
@@ -62,11 +62,39 @@ extern "C" {
  *   ATTR_QUERY, migration counters; &DRM_VSVM_FEATURE_VRAM.
  * - 0.4: GPU atomics on system pages take device-exclusive access;
  *   counters &DRM_VSVM_STAT_EXCLUSIVE_GRANTS,
- *   &DRM_VSVM_STAT_EXCLUSIVE_REVOKES and &DRM_VSVM_STAT_COPY_BATCHES.
- * - 0.5: VRAM through drm_pagemap (an allocation moves as a whole, 2 MiB
- *   THP as one device folio); &drm_vsvm_residency.flags with
- *   &DRM_VSVM_RESIDENCY_REPORT_HUGE; every ioctl naming a VM returns
- *   -EACCES to a process the VM does not mirror.
+ *   &DRM_VSVM_STAT_EXCLUSIVE_REVOKES and COPY_BATCHES.
+ * - 0.5: isolation and bounds. Every ioctl naming a VM, VM_DESTROY
+ *   included, fails with -EACCES for a process other than the VM's own.
+ *   STATS reports a VM's behaviour counters only: @vm_id 0 (device-wide
+ *   totals) fails with -EINVAL, and the implementation counters
+ *   (FAULTS_DEDUP, PAGES_4K, PAGES_2M, RANGES_64K, RETRIES, COPY_BATCHES)
+ *   and device-wide ones (CPU_FAULTS, EVICTIONS, VRAM_PAGES) are retired:
+ *   their indices read as 0, their values are in debugfs. Bounds with
+ *   -ENOSPC: VMs per file, jobs in flight per VM, attribute ranges per VM;
+ *   MADVISE over a span too large fails with -E2BIG. EXEC rejects batches
+ *   that wrap or reach beyond the user address space; commands with
+ *   32-bit operands whose upper 32 bits are set fail the job with
+ *   -EINVAL. The DRM driver version (DRM_IOCTL_VERSION) is this uapi
+ *   version. Per-client engine time in fdinfo. VRAM through drm_pagemap:
+ *   a chunk moves to VRAM all or nothing and back as a whole, pages
+ *   outside a PREFETCH range included; 2 MiB THP as one device folio;
+ *   &drm_vsvm_residency.flags with DRM_VSVM_RESIDENCY_REPORT_HUGE.
+ */
+
+/**
+ * DOC: vsvm fdinfo
+ *
+ * /proc/<pid>/fdinfo/<fd> of a vsvm file shows, besides the DRM core's
+ * keys (Documentation/gpu/drm-usage-stats.rst):
+ *
+ * - drm-engine-compute: nanoseconds the engines spent running jobs of the
+ *   file's VMs, since the file was opened (VMs destroyed since included).
+ *   All engines are of the one class "compute".
+ * - drm-engine-capacity-compute: the number of engines, when more than one.
+ *
+ * There are no drm-cycles or drm-maxfreq keys (the engines have no clock
+ * of their own), and no memory keys: a VM mirrors its process's memory
+ * and owns no buffers.
  */
 
 /**
@@ -225,7 +253,9 @@ struct drm_vsvm_query {
  * file is closed, or the process exits (its jobs then fail).
  *
  * Errors: -EINVAL for non-zero @extensions or @reserved, or @flags without
- * &DRM_VSVM_VM_CREATE_SVM or with unknown bits; -ENOMEM.
+ * &DRM_VSVM_VM_CREATE_SVM or with unknown bits; -ENOSPC when the file
+ * holds 256 VMs already; -ENOMEM. What the VM allocates is charged to the
+ * memory cgroup of the calling process.
  */
 struct drm_vsvm_vm_create {
 	/** @extensions: pointer to the first extension; none defined, MBZ */
@@ -257,7 +287,8 @@ struct drm_vsvm_vm_create {
  * VMs.
  *
  * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
- * @vm_id.
+ * @vm_id; -EACCES when the caller is not the process the VM mirrors (the
+ * VM is left as it is).
  */
 struct drm_vsvm_vm_destroy {
 	/** @vm_id: the VM to destroy (in) */
@@ -332,8 +363,10 @@ struct drm_vsvm_cmd_header {
 
 	/**
 	 * @flags: opcode specific. &DRM_VSVM_CMD_64BIT selects 64-bit
-	 * operands for WRITE, ATOMIC and WAIT (32-bit otherwise); other bits
-	 * are described with each command; unknown bits fail the job.
+	 * operands for WRITE, ATOMIC and WAIT (32-bit otherwise: the upper
+	 * 32 bits of each operand field must then be zero, or the job fails
+	 * with -EINVAL); other bits are described with each command; unknown
+	 * bits fail the job.
 	 */
 #define DRM_VSVM_CMD_64BIT		0x1
 	__u32 flags;
@@ -349,7 +382,10 @@ struct drm_vsvm_cmd_write {
 	struct drm_vsvm_cmd_header hdr;
 	/** @address: where to write */
 	__u64 address;
-	/** @value: the value; the low 32 bits without &DRM_VSVM_CMD_64BIT */
+	/**
+	 * @value: the value; without &DRM_VSVM_CMD_64BIT a 32-bit value, the
+	 * upper 32 bits MBZ
+	 */
 	__u64 value;
 };
 
@@ -399,9 +435,15 @@ struct drm_vsvm_cmd_atomic {
 	struct drm_vsvm_cmd_header hdr;
 	/** @address: the operand in memory */
 	__u64 address;
-	/** @operand: value to add, or the new value for XCHG and CMPXCHG */
+	/**
+	 * @operand: value to add, or the new value for XCHG and CMPXCHG;
+	 * upper 32 bits MBZ without &DRM_VSVM_CMD_64BIT
+	 */
 	__u64 operand;
-	/** @compare: expected value for CMPXCHG, MBZ otherwise */
+	/**
+	 * @compare: expected value for CMPXCHG, MBZ otherwise; upper 32 bits
+	 * MBZ without &DRM_VSVM_CMD_64BIT
+	 */
 	__u64 compare;
 	/** @result: where to store the old value (same width), or 0 */
 	__u64 result;
@@ -442,9 +484,15 @@ struct drm_vsvm_cmd_wait {
 	struct drm_vsvm_cmd_header hdr;
 	/** @address: the word to poll, aligned to its size */
 	__u64 address;
-	/** @value: the value to compare with */
+	/**
+	 * @value: the value to compare with; upper 32 bits MBZ without
+	 * &DRM_VSVM_CMD_64BIT
+	 */
 	__u64 value;
-	/** @mask: applied to the memory word before comparing */
+	/**
+	 * @mask: applied to the memory word before comparing; upper 32 bits
+	 * MBZ without &DRM_VSVM_CMD_64BIT
+	 */
 	__u64 mask;
 	/** @cond: DRM_VSVM_WAIT_* (unsigned comparison, memory op value) */
 #define DRM_VSVM_WAIT_EQ		1
@@ -474,19 +522,25 @@ struct drm_vsvm_cmd_timestamp {
  * installed in every signal sync. A job that fails signals its fence with
  * an error: -EFAULT (no valid CPU mapping, kernel or non-canonical
  * address), -EACCES (write to a read-only mapping), -EINVAL (malformed
- * command), -ETIMEDOUT (job timeout), -ESRCH (the process has exited, or
+ * command: unknown opcode or flag, a command cut by the end of the buffer,
+ * non-zero pad, a 32-bit operand with upper bits set, a misaligned
+ * address), -ETIMEDOUT
+ * (job timeout), -ESRCH (the process has exited, or
  * the job was still queued when its VM was destroyed), -ECANCELED (the
  * job was running when its VM was destroyed).
  *
  * Errors of the ioctl itself: -EINVAL for non-zero @extensions, @flags,
  * @pad or @reserved, an engine out of range, a @batch_size of zero, above
- * 1 MiB or not a multiple of 8, a @batch_address not 8-byte aligned, more
- * than 64 syncs, or a sync with unknown flags, non-zero reserved, or a
- * point without &DRM_VSVM_SYNC_TIMELINE, or a wait syncobj that has no
+ * 1 MiB or not a multiple of 8, a @batch_address not 8-byte aligned, a
+ * batch that wraps around or does not end inside both the user address
+ * space (TASK_SIZE) and the GPU's reach (2^47), more than 64 syncs, or a sync with
+ * unknown flags, non-zero reserved, or a point without
+ * &DRM_VSVM_SYNC_TIMELINE, or a wait syncobj that has no
  * fence (at that point); -ENOENT for an unknown VM or syncobj; -EACCES when the caller's
  * address space is not the one the VM mirrors (a child after fork(), for
- * instance: it inherits the file but not the VM's memory); -EFAULT for a
- * bad @syncs pointer.
+ * instance: it inherits the file but not the VM's memory); -ENOSPC when
+ * 1024 jobs of the VM are in flight (submitted and not yet completed):
+ * retry once one has completed; -EFAULT for a bad @syncs pointer.
  */
 struct drm_vsvm_exec {
 	/** @extensions: pointer to the first extension; none defined, MBZ */
@@ -525,36 +579,33 @@ struct drm_vsvm_exec {
 
 /*
  * Counters of &DRM_IOCTL_VSVM_STATS: indices into the counter array.
- * New counters are only ever appended.
+ * New counters are only ever appended. The counters describe what the
+ * VM's jobs did; how the driver went about it is no uapi.
  */
 /** @DRM_VSVM_STAT_FAULTS: GPU page faults raised by engines */
 #define DRM_VSVM_STAT_FAULTS			0
-/** @DRM_VSVM_STAT_FAULTS_DEDUP: faults found already resolved by another */
-#define DRM_VSVM_STAT_FAULTS_DEDUP		1
-/** @DRM_VSVM_STAT_PAGES_4K: 4 KiB GPU entries written */
-#define DRM_VSVM_STAT_PAGES_4K			2
-/** @DRM_VSVM_STAT_PAGES_2M: 2 MiB GPU entries written */
-#define DRM_VSVM_STAT_PAGES_2M			3
-/** @DRM_VSVM_STAT_RANGES_64K: faults resolved with a 64 KiB chunk */
-#define DRM_VSVM_STAT_RANGES_64K		4
+/*
+ * Indices 1 to 4 (FAULTS_DEDUP, PAGES_4K, PAGES_2M, RANGES_64K): retired
+ * in 0.5, read as 0.
+ */
 /** @DRM_VSVM_STAT_INVALIDATIONS: notifier invalidations that hit GPU entries */
 #define DRM_VSVM_STAT_INVALIDATIONS		5
-/** @DRM_VSVM_STAT_RETRIES: fault resolutions retried after a CPU change */
-#define DRM_VSVM_STAT_RETRIES			6
+/* Index 6 (RETRIES): retired in 0.5, reads as 0. */
 /** @DRM_VSVM_STAT_JOBS: jobs completed */
 #define DRM_VSVM_STAT_JOBS			7
 /** @DRM_VSVM_STAT_JOBS_FAILED: jobs that signalled an error */
 #define DRM_VSVM_STAT_JOBS_FAILED		8
 /** @DRM_VSVM_STAT_BYTES_TO_VRAM: bytes migrated from system memory to VRAM */
 #define DRM_VSVM_STAT_BYTES_TO_VRAM		9
-/** @DRM_VSVM_STAT_BYTES_TO_SYSTEM: bytes migrated from VRAM to system memory */
+/*
+ * DRM_VSVM_STAT_BYTES_TO_SYSTEM: bytes migrated from VRAM to system memory
+ * by &DRM_IOCTL_VSVM_PREFETCH
+ */
 #define DRM_VSVM_STAT_BYTES_TO_SYSTEM		10
-/** @DRM_VSVM_STAT_CPU_FAULTS: CPU faults on pages in VRAM (device-wide) */
-#define DRM_VSVM_STAT_CPU_FAULTS		11
-/** @DRM_VSVM_STAT_EVICTIONS: VRAM blocks evicted to make room (device-wide) */
-#define DRM_VSVM_STAT_EVICTIONS			12
-/** @DRM_VSVM_STAT_VRAM_PAGES: 4 KiB pages of VRAM in use now (device-wide) */
-#define DRM_VSVM_STAT_VRAM_PAGES		13
+/*
+ * Indices 11 to 13 (CPU_FAULTS, EVICTIONS, VRAM_PAGES, device-wide):
+ * retired in 0.5, read as 0.
+ */
 /*
  * DRM_VSVM_STAT_EXCLUSIVE_GRANTS: system pages given to the GPU for
  * exclusive (atomic) access
@@ -565,29 +616,26 @@ struct drm_vsvm_exec {
  * CPU touched the page
  */
 #define DRM_VSVM_STAT_EXCLUSIVE_REVOKES		15
-/*
- * DRM_VSVM_STAT_COPY_BATCHES: migration copies run by the copy engine, one
- * per batch of up to 2 MiB (device-wide)
- */
-#define DRM_VSVM_STAT_COPY_BATCHES		16
-/** @DRM_VSVM_STAT_COUNT: number of counters in this version */
+/* Index 16 (COPY_BATCHES): retired in 0.5, reads as 0. */
+/** @DRM_VSVM_STAT_COUNT: number of counter indices in this version */
 #define DRM_VSVM_STAT_COUNT			17
 
 /**
  * struct drm_vsvm_stats - argument of &DRM_IOCTL_VSVM_STATS
  *
- * Copies counters, each a __u64 indexed by DRM_VSVM_STAT_*, to @data:
- * those of VM @vm_id, or with @vm_id 0 the device-wide totals (all VMs of
- * all processes, since module load). @count is the number of counters the
- * buffer holds (in) and the number written (out): at most what the running
- * driver knows; @count 0 only reports that number.
+ * Copies the counters of VM @vm_id, each a __u64 indexed by
+ * DRM_VSVM_STAT_*, to @data (retired indices read as 0). @count is the
+ * number of counters the buffer holds (in) and the number written (out):
+ * at most what the running driver knows; @count 0 only reports that
+ * number. Device-wide totals are not reported to clients (since 0.5):
+ * they are in debugfs, for the administrator.
  *
- * Errors: -EINVAL for non-zero @pad or @reserved; -ENOENT for an unknown
- * @vm_id; -EACCES when the caller is not the process the VM mirrors;
- * -EFAULT for a bad @data pointer.
+ * Errors: -EINVAL for non-zero @pad or @reserved, or @vm_id 0 with a
+ * non-zero @count; -ENOENT for an unknown @vm_id; -EACCES when the caller
+ * is not the process the VM mirrors; -EFAULT for a bad @data pointer.
  */
 struct drm_vsvm_stats {
-	/** @vm_id: the VM, or 0 for the device (in) */
+	/** @vm_id: the VM (in); 0 only with @count 0 */
 	__u32 vm_id;
 
 	/** @count: counters in the buffer (in), counters written (out) */
@@ -814,9 +862,18 @@ struct drm_vsvm_residency {
  * survive splits of the CPU mapping (mprotect, partial munmap) and are
  * dropped where the memory is unmapped.
  *
+ * Bounds: a VM holds at most 1024 ranges per attribute; a call whose
+ * result would exceed that fails with -ENOSPC. A range with a non-zero
+ * value is watched for munmap() by the driver in 512 MiB units, at most
+ * 1024 of them per VM (512 GiB of address space): a call spanning more
+ * fails with -E2BIG, one that would need more units than remain with
+ * -ENOSPC. Setting value 0 (the default) is never bounded.
+ *
  * Errors: -EINVAL for non-zero @reserved, an unknown @attr or @value, an
  * unaligned or empty range; -ENOENT for an unknown VM; -EACCES when the
- * caller is not the process the VM mirrors; -ENOMEM.
+ * caller is not the process the VM mirrors; -E2BIG and -ENOSPC as above;
+ * -EINTR when a fatal signal interrupted the wait for the VM's lock;
+ * -ENOMEM.
  */
 struct drm_vsvm_madvise {
 	/** @vm_id: the VM (in) */

@@ -81,14 +81,14 @@ static uint64_t addr(const void *p)
 
 /* Counters of the VM and of the device at one point. */
 struct snap {
-	uint64_t vm[DRM_VSVM_STAT_COUNT];
-	uint64_t dev[DRM_VSVM_STAT_COUNT];
+	uint64_t vm[VSVM_STAT_COUNT];
+	uint64_t dev[VSVM_STAT_COUNT];
 };
 
 #define VM_DELTA(a, b, idx) \
-	((b)->vm[DRM_VSVM_STAT_##idx] - (a)->vm[DRM_VSVM_STAT_##idx])
+	((b)->vm[VSVM_STAT_##idx] - (a)->vm[VSVM_STAT_##idx])
 #define DEV_DELTA(a, b, idx) \
-	((b)->dev[DRM_VSVM_STAT_##idx] - (a)->dev[DRM_VSVM_STAT_##idx])
+	((b)->dev[VSVM_STAT_##idx] - (a)->dev[VSVM_STAT_##idx])
 
 static void take_snap(struct vsvm_ctx *c, struct snap *s)
 {
@@ -359,13 +359,13 @@ static void test_exclusive(int fd)
 /* Wait up to 10 s for the device's revoke counter to reach @want. */
 static uint64_t wait_dev_revokes(int fd, uint64_t want)
 {
-	uint64_t st[DRM_VSVM_STAT_COUNT], end = vsvm_gettime_ns() + 10000000000ull;
+	uint64_t st[VSVM_STAT_COUNT], end = vsvm_gettime_ns() + 10000000000ull;
 
 	for (;;) {
 		vsvm_stats(fd, 0, st);
-		if (st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] >= want ||
+		if (st[VSVM_STAT_EXCLUSIVE_REVOKES] >= want ||
 		    vsvm_gettime_ns() > end)
-			return st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES];
+			return st[VSVM_STAT_EXCLUSIVE_REVOKES];
 		usleep(1000);
 	}
 }
@@ -378,7 +378,7 @@ static uint64_t wait_dev_revokes(int fd, uint64_t want)
 static void test_exclusive_vm_destroy(int fd)
 {
 	const size_t npages = 8;
-	uint64_t st[DRM_VSVM_STAT_COUNT], before, after;
+	uint64_t st[VSVM_STAT_COUNT], before, after;
 	struct xt t;
 
 	xt_init(&t, fd, npages, 6);
@@ -387,7 +387,7 @@ static void test_exclusive_vm_destroy(int fd)
 	expect_exclusive(&t, npages, 0, "GPU atomics");
 
 	vsvm_stats(fd, 0, st);
-	before = st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES];
+	before = st[VSVM_STAT_EXCLUSIVE_REVOKES];
 	vsvm_vm_destroy(fd, t.c.vm);
 	after = wait_dev_revokes(fd, before + npages);
 	igt_assert_eq_u64(after - before, npages);
@@ -395,7 +395,7 @@ static void test_exclusive_vm_destroy(int fd)
 	/* The CPU finds its memory as the GPU left it, nothing to revoke. */
 	expect_cpu_sees(&t, "CPU read after VM destroy");
 	vsvm_stats(fd, 0, st);
-	igt_assert_eq_u64(st[DRM_VSVM_STAT_EXCLUSIVE_REVOKES], after);
+	igt_assert_eq_u64(st[VSVM_STAT_EXCLUSIVE_REVOKES], after);
 
 	t.c.vm = vsvm_vm_create(fd);	/* for xt_fini() */
 	xt_fini(&t);

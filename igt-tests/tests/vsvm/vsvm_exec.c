@@ -132,7 +132,7 @@ static void assert_vm_error(struct env *env, uint64_t seqno, int err,
 
 static void test_nop(int fd)
 {
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	struct env env;
 
 	env_init(&env, fd);
@@ -145,8 +145,8 @@ static void test_nop(int fd)
 	assert_bytes(env.data, POISON, env.data_size, "data");
 
 	vsvm_stats(fd, env.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], env.engines);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 0);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], env.engines);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 0);
 	assert_vm_error(&env, 0, 0, 0, 0, 0);
 	env_fini(&env);
 }
@@ -186,10 +186,10 @@ static void test_write(int fd, bool is64)
 			memcpy(expected + offsets[i], &v, 8);
 			memcpy(expected + offsets[i] + 16, &nv, 8);
 		} else {
-			/* The high half of the value is ignored. */
+			/* Upper bits set are malformed (vsvm_bounds). */
 			w = from_user_pointer(vsvm_emit_write32(env.cb,
 					addr(env.data + offsets[i]), v32));
-			w->value = v;
+			igt_assert_eq_u64(w->value, v32);
 			vsvm_emit_write32(env.cb,
 					  addr(env.data + offsets[i] + 8), nv32);
 			memcpy(expected + offsets[i], &v32, 4);
@@ -450,7 +450,7 @@ static void test_atomic(int fd, enum atomic_case c, bool is64)
 		check_atomic(&env, is64, op, 5, 7, 0, 12);
 		/* Wraps around at the operand width. */
 		check_atomic(&env, is64, op, big, 0x20, 0, big + 0x20);
-		/* A 32-bit add ignores the high half of the operand. */
+		/* The emitter passes a 32-bit add the low half only. */
 		if (!is64)
 			check_atomic(&env, is64, op, 1,
 				     0x100000002ull, 0, 3);
@@ -926,7 +926,7 @@ static const struct malformed_case malformed_cases[] = {
 static void test_malformed(int fd, const struct malformed_case *c,
 			   uint32_t engine)
 {
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	uint32_t *before, *after;
 	struct env env;
 	uint64_t bad_address;
@@ -961,8 +961,8 @@ static void test_malformed(int fd, const struct malformed_case *c,
 	assert_vm_error(&env, 2, -EINVAL, 0, 0, engine);
 
 	vsvm_stats(fd, env.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], 3);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 1);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], 3);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 1);
 	env_fini(&env);
 }
 
@@ -1022,7 +1022,7 @@ static void test_job_timeout(int fd)
 	unsigned int timeout_ms = vsvm_job_timeout_ms();
 	struct vsvm_cmdbuf *hang, *other, *behind;
 	uint32_t hang_sync, other_sync, behind_sync;
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	uint64_t start, elapsed;
 	uint32_t *never, *results;
 	struct env env;
@@ -1082,8 +1082,8 @@ static void test_job_timeout(int fd)
 	igt_assert_eq_u32(results[1], 0xbe71d);
 
 	vsvm_stats(fd, env.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], env.engines > 1 ? 3 : 2);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 1);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], env.engines > 1 ? 3 : 2);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 1);
 
 	syncobj_destroy(fd, hang_sync);
 	syncobj_destroy(fd, other_sync);
@@ -1211,7 +1211,7 @@ static void test_syncobj_chain(int fd, bool timeline)
 static void test_many_jobs(int fd)
 {
 	const int total_per = JOBS_PER_ENGINE;
-	uint64_t stats0[DRM_VSVM_STAT_COUNT], stats1[DRM_VSVM_STAT_COUNT];
+	uint64_t stats0[VSVM_STAT_COUNT], stats1[VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf **cbs;
 	uint32_t *syncobjs, *order, *slots;
 	uint64_t *counter, *seqnos;
@@ -1263,9 +1263,9 @@ static void test_many_jobs(int fd)
 		igt_assert_eq_u32(slots[i], 0x5000 + i);
 
 	vsvm_stats(fd, env.vm, stats1);
-	igt_assert_eq_u64(stats1[DRM_VSVM_STAT_JOBS] - stats0[DRM_VSVM_STAT_JOBS],
+	igt_assert_eq_u64(stats1[VSVM_STAT_JOBS] - stats0[VSVM_STAT_JOBS],
 			  n);
-	igt_assert_eq_u64(stats1[DRM_VSVM_STAT_JOBS_FAILED], 0);
+	igt_assert_eq_u64(stats1[VSVM_STAT_JOBS_FAILED], 0);
 	assert_vm_error(&env, 0, 0, 0, 0, 0);
 
 	for (int i = 0; i < n; i++) {
@@ -1292,9 +1292,8 @@ igt_main
 	igt_subtest("nop")
 		test_nop(fd);
 
-	igt_describe("32-bit WRITE writes exactly its 4 bytes, ignoring the "
-		     "high half of the value; a misaligned address is "
-		     "malformed.");
+	igt_describe("32-bit WRITE writes exactly its 4 bytes; a misaligned "
+		     "address is malformed.");
 	igt_subtest("write32")
 		test_write(fd, false);
 

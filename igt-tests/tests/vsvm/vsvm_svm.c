@@ -206,7 +206,7 @@ static void svm_fini(struct svm *s)
 	vsvm_unmap_region(&s->copy);
 }
 
-static void svm_stats(struct svm *s, uint64_t st[DRM_VSVM_STAT_COUNT])
+static void svm_stats(struct svm *s, uint64_t st[VSVM_STAT_COUNT])
 {
 	vsvm_stats(s->fd, s->vm, st);
 }
@@ -216,13 +216,13 @@ static void log_stats(const char *what, const uint64_t *a, const uint64_t *b)
 	char buf[512];
 	int n = 0;
 
-	for (int i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+	for (int i = 0; i < VSVM_STAT_COUNT; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, " %s=%" PRIu64,
 			      vsvm_stat_name(i), b[i] - a[i]);
 	igt_info("%s:%s\n", what, buf);
 }
 
-#define DELTA(a, b, idx) ((b)[DRM_VSVM_STAT_##idx] - (a)[DRM_VSVM_STAT_##idx])
+#define DELTA(a, b, idx) ((b)[VSVM_STAT_##idx] - (a)[VSVM_STAT_##idx])
 
 /*
  * Consistency of the fault counters over any stretch of work: a fault is
@@ -542,7 +542,7 @@ static void map_thp(struct vsvm_region *r, size_t size)
 
 static void test_thp(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct vsvm_region r;
 	struct svm s;
 	uint32_t crc;
@@ -633,7 +633,7 @@ static void test_thp_split(int fd)
 
 static void test_hugetlb(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	const size_t size = 2 * SZ_2M;
 	struct vsvm_region r;
 	struct svm s;
@@ -1082,26 +1082,15 @@ static void test_kernel_address(int fd)
 		assert_gpu_fault(&s, svm_run(&s, i), -EFAULT, bad[i],
 				 DRM_VSVM_ACCESS_READ);
 
-		/* A batch there. */
+		/* A batch there: refused by EXEC itself since 0.5. */
 		{
-			struct drm_vsvm_sync sync;
 			struct drm_vsvm_exec exec = {
 				.vm_id = s.vm,
 				.batch_address = bad[i],
 				.batch_size = 8,
-				.num_syncs = 1,
-				.syncs = to_user_pointer(&sync),
 			};
-			uint32_t obj = syncobj_create(fd, 0);
 
-			sync = vsvm_sync_signal(obj);
-			s.cb->seqno = vsvm_exec(fd, &exec);
-			s.engine = 0;
-			assert_gpu_fault(&s, vsvm_syncobj_wait_status(fd, obj,
-							VSVM_JOB_WAIT_NS),
-					 -EFAULT, bad[i],
-					 DRM_VSVM_ACCESS_FETCH);
-			syncobj_destroy(fd, obj);
+			igt_assert_eq(__vsvm_exec(fd, &exec), -EINVAL);
 		}
 	}
 
@@ -1124,7 +1113,7 @@ static void test_kernel_address(int fd)
 
 static void test_munmap(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	const size_t size = 16 * page_size;
 	uint32_t *gate;
 	uint32_t obj;
@@ -1566,14 +1555,18 @@ static void test_vm_child_shared_file(int fd)
 	igt_assert_neq_u32(child_vm, s.vm);
 	{
 		struct vsvm_cmdbuf *cb = vsvm_cmdbuf_create(page_size);
-		uint64_t st[DRM_VSVM_STAT_COUNT];
+		uint64_t st[VSVM_STAT_COUNT];
+		struct drm_vsvm_stats stats = {
+			.vm_id = child_vm,
+			.count = VSVM_STAT_COUNT,
+			.data = to_user_pointer(st),
+		};
 
 		vsvm_emit_nop(cb);
 		igt_assert_eq(__vsvm_exec_submit(fd, child_vm, 0, cb, NULL, 0),
 			      -EACCES);
-		/* The file's VMs are visible to both. */
-		vsvm_stats(fd, child_vm, st);
-		igt_assert_lte_u64(1, st[DRM_VSVM_STAT_JOBS]);
+		/* Nor does the child's VM report to the parent (0.5). */
+		igt_assert_eq(__vsvm_stats(fd, &stats), -EACCES);
 		vsvm_cmdbuf_destroy(cb);
 	}
 	/* The parent's own VM is unaffected. */
@@ -1590,7 +1583,7 @@ static void test_vm_child_shared_file(int fd)
 /* N separate 4 KiB VMAs: N faults, N 4 KiB entries, nothing else. */
 static void test_stats_pages_4k(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	const int n = 8;
 	struct vsvm_region r[8];
 	struct svm s;
@@ -1637,7 +1630,7 @@ static void test_stats_pages_4k(int fd)
 /* An aligned 64 KiB VMA: one fault maps it all, in 16 4 KiB entries. */
 static void test_stats_pages_64k(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct vsvm_region r;
 	struct svm s;
 
@@ -1665,7 +1658,7 @@ static void test_stats_pages_64k(int fd)
  */
 static void test_stats_pages_2m(int fd, bool thp)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct vsvm_region r;
 	struct svm s;
 	uint32_t crc;
@@ -1697,7 +1690,7 @@ static void test_stats_pages_2m(int fd, bool thp)
 
 static void test_stats_invalidations(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct vsvm_region a, b, c;
 	struct svm s;
 
@@ -1746,8 +1739,8 @@ static void test_stats_invalidations(int fd)
 /* JOBS and JOBS_FAILED: exact, per VM; the device counts them too. */
 static void test_stats_jobs(int fd)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
-	uint64_t dev0[DRM_VSVM_STAT_COUNT], dev1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
+	uint64_t dev0[VSVM_STAT_COUNT], dev1[VSVM_STAT_COUNT];
 	struct vsvm_region r;
 	struct svm s;
 	int ok = 0, failed = 0;
@@ -1787,7 +1780,7 @@ static void test_stats_jobs(int fd)
  */
 static void test_dedup(int fd, bool thp)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf **cbs;
 	struct vsvm_region r, cmds;
 	uint32_t *syncobjs, *go;
@@ -1879,7 +1872,7 @@ static const size_t churn_sizes[] = {
 static void churn_body(int fd, uint32_t vm, enum alloc_kind kind, int rounds,
 		       uint32_t engine, uint32_t seed)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct svm s;
 
 	svm_init_vm(&s, fd, vm);
@@ -2330,7 +2323,7 @@ static void *race_worker_thread(void *arg)
  */
 static void race_body(int fd, enum race_kind kind, bool once, bool threads)
 {
-	uint64_t st0[DRM_VSVM_STAT_COUNT], st1[DRM_VSVM_STAT_COUNT];
+	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	const int repeat = once ? 8 * RACE_REPEAT : RACE_REPEAT;
 	struct race_worker *w;
 	struct race_job *jobs;

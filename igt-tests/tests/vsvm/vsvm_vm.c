@@ -103,12 +103,12 @@ static void ctx_init(struct exec_ctx *ctx, int fd)
 
 static void ctx_fini(struct exec_ctx *ctx)
 {
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 
 	/* Only the valid submissions ran. */
 	vsvm_stats(ctx->fd, ctx->vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], ctx->jobs);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 0);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], ctx->jobs);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 0);
 
 	vsvm_vm_destroy(ctx->fd, ctx->vm);
 	vsvm_cmdbuf_destroy(ctx->cb);
@@ -215,7 +215,7 @@ static void test_vm_create(int fd)
 static void test_vm_create_many(int fd)
 {
 	uint32_t vms[MANY_VMS], order[MANY_VMS];
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf *cb;
 	uint32_t *slots;
 	int other;
@@ -239,8 +239,8 @@ static void test_vm_create_many(int fd)
 	for (int i = 0; i < MANY_VMS; i++) {
 		igt_assert_eq_u32(slots[i], 0x100 + i);
 		vsvm_stats(fd, vms[i], stats);
-		igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], 1);
-		igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 0);
+		igt_assert_eq_u64(stats[VSVM_STAT_JOBS], 1);
+		igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 0);
 	}
 
 	/* VM ids are per file: another file knows none of them. */
@@ -262,7 +262,7 @@ static void test_vm_create_many(int fd)
 		igt_assert_eq(__vsvm_vm_destroy(fd, &destroy), -ENOENT);
 		for (int j = i + 1; j < MANY_VMS; j++) {
 			vsvm_stats(fd, vms[order[j]], stats);
-			igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], 1);
+			igt_assert_eq_u64(stats[VSVM_STAT_JOBS], 1);
 		}
 	}
 
@@ -476,7 +476,7 @@ static void test_exec_oversize_batch(int fd)
 		0x80000000u, ~7u,
 	};
 	size_t len = VSVM_MAX_BATCH_SIZE + page_size;
-	uint64_t stats[DRM_VSVM_STAT_COUNT];
+	uint64_t stats[VSVM_STAT_COUNT];
 	struct drm_vsvm_vm_error error;
 	struct drm_vsvm_cmd_header *bad_cmd;
 	struct vsvm_cmdbuf *big;
@@ -529,8 +529,8 @@ static void test_exec_oversize_batch(int fd)
 
 	/* The failed job counts as a job, and a failed one. */
 	vsvm_stats(fd, ctx.vm, stats);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], ctx.jobs + 1);
-	igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 1);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], ctx.jobs + 1);
+	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 1);
 
 	vsvm_vm_destroy(fd, ctx.vm);
 	vsvm_cmdbuf_destroy(ctx.cb);
@@ -928,8 +928,8 @@ static void test_exec_from_child(int fd)
 
 static void test_stats_count(int fd)
 {
-	uint64_t values[DRM_VSVM_STAT_COUNT + 4];
-	uint64_t full[DRM_VSVM_STAT_COUNT];
+	uint64_t values[VSVM_STAT_COUNT + 4];
+	uint64_t full[VSVM_STAT_COUNT];
 	struct drm_vsvm_stats stats;
 	struct exec_ctx ctx;
 
@@ -942,16 +942,16 @@ static void test_stats_count(int fd)
 	stats.vm_id = ctx.vm;
 	stats.data = to_user_pointer(values);
 	igt_assert_eq(__vsvm_stats(fd, &stats), 0);
-	igt_assert_eq_u32(stats.count, DRM_VSVM_STAT_COUNT);
+	igt_assert_eq_u32(stats.count, VSVM_STAT_COUNT);
 	igt_assert(all_bytes(values, POISON, sizeof(values)));
 
 	/* A larger buffer gets what the driver knows, the rest untouched. */
 	stats.count = ARRAY_SIZE(values);
 	igt_assert_eq(__vsvm_stats(fd, &stats), 0);
-	igt_assert_eq_u32(stats.count, DRM_VSVM_STAT_COUNT);
-	igt_assert_eq_u64(values[DRM_VSVM_STAT_JOBS], 1);
-	igt_assert_eq_u64(values[DRM_VSVM_STAT_JOBS_FAILED], 0);
-	igt_assert(all_bytes(&values[DRM_VSVM_STAT_COUNT], POISON,
+	igt_assert_eq_u32(stats.count, VSVM_STAT_COUNT);
+	igt_assert_eq_u64(values[VSVM_STAT_JOBS], 1);
+	igt_assert_eq_u64(values[VSVM_STAT_JOBS_FAILED], 0);
+	igt_assert(all_bytes(&values[VSVM_STAT_COUNT], POISON,
 			     4 * sizeof(values[0])));
 
 	/* A smaller one gets only what it holds. */
@@ -969,7 +969,7 @@ static void test_stats_count(int fd)
 		uint32_t vm = vsvm_vm_create(fd);
 
 		vsvm_stats(fd, vm, values);
-		for (int i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+		for (int i = 0; i < VSVM_STAT_COUNT; i++)
 			igt_assert_f(values[i] == 0, "new VM: %s = %llu\n",
 				     vsvm_stat_name(i),
 				     (unsigned long long)values[i]);
@@ -979,11 +979,25 @@ static void test_stats_count(int fd)
 	ctx_fini(&ctx);
 }
 
+static void check_stats_refused(int fd, struct drm_vsvm_stats *stats, int err);
+
 static void test_stats_device(int fd)
 {
-	uint64_t dev0[DRM_VSVM_STAT_COUNT], dev1[DRM_VSVM_STAT_COUNT];
-	uint64_t vm_stats[DRM_VSVM_STAT_COUNT];
+	uint64_t dev0[VSVM_STAT_COUNT], dev1[VSVM_STAT_COUNT];
+	uint64_t vm_stats[VSVM_STAT_COUNT];
 	struct exec_ctx ctx;
+
+	/* Since 0.5 no client sees device-wide counters: debugfs has them. */
+	{
+		struct drm_vsvm_stats stats = {
+			.count = VSVM_STAT_COUNT,
+			.data = to_user_pointer(dev0),
+		};
+
+		memset(dev0, POISON, sizeof(dev0));
+		check_stats_refused(fd, &stats, -EINVAL);
+		igt_assert(all_bytes(dev0, POISON, sizeof(dev0)));
+	}
 
 	ctx_init(&ctx, fd);
 	vsvm_stats(fd, 0, dev0);
@@ -993,18 +1007,18 @@ static void test_stats_device(int fd)
 	vsvm_stats(fd, ctx.vm, vm_stats);
 
 	/* The device counts the VM's events too (and maybe others'). */
-	for (int i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+	for (int i = 0; i < VSVM_STAT_COUNT; i++)
 		igt_assert_f(dev1[i] - dev0[i] >= vm_stats[i],
 			     "device %s grew by %llu, the VM's is %llu\n",
 			     vsvm_stat_name(i),
 			     (unsigned long long)(dev1[i] - dev0[i]),
 			     (unsigned long long)vm_stats[i]);
-	igt_assert_eq_u64(vm_stats[DRM_VSVM_STAT_JOBS], 2);
+	igt_assert_eq_u64(vm_stats[VSVM_STAT_JOBS], 2);
 
 	/* The device's counters survive the VM. */
 	ctx_fini(&ctx);
 	vsvm_stats(fd, 0, dev0);
-	for (int i = 0; i < DRM_VSVM_STAT_COUNT; i++)
+	for (int i = 0; i < VSVM_STAT_COUNT; i++)
 		igt_assert_lte_u64(dev1[i], dev0[i]);
 }
 
@@ -1019,7 +1033,7 @@ static void check_stats_refused(int fd, struct drm_vsvm_stats *stats, int err)
 static void test_stats_bad_pad(int fd)
 {
 	static const uint64_t bad[] = { 1, 1ull << 32, 1ull << 63 };
-	uint64_t values[DRM_VSVM_STAT_COUNT];
+	uint64_t values[VSVM_STAT_COUNT];
 	struct drm_vsvm_stats stats;
 
 	for (int dev = 0; dev < 2; dev++) {
@@ -1029,7 +1043,7 @@ static void test_stats_bad_pad(int fd)
 			memset(values, POISON, sizeof(values));
 			memset(&stats, 0, sizeof(stats));
 			stats.vm_id = vm;
-			stats.count = DRM_VSVM_STAT_COUNT;
+			stats.count = VSVM_STAT_COUNT;
 			stats.data = to_user_pointer(values);
 			stats.pad = bad[i];
 			check_stats_refused(fd, &stats, -EINVAL);
@@ -1046,7 +1060,7 @@ static void test_stats_bad_pad(int fd)
 static void test_stats_bad_reserved(int fd)
 {
 	static const uint64_t bad[] = { 1, 1ull << 63 };
-	uint64_t values[DRM_VSVM_STAT_COUNT];
+	uint64_t values[VSVM_STAT_COUNT];
 	struct drm_vsvm_stats stats;
 	uint32_t vm = vsvm_vm_create(fd);
 
@@ -1055,7 +1069,7 @@ static void test_stats_bad_reserved(int fd)
 			memset(values, POISON, sizeof(values));
 			memset(&stats, 0, sizeof(stats));
 			stats.vm_id = vm;
-			stats.count = DRM_VSVM_STAT_COUNT;
+			stats.count = VSVM_STAT_COUNT;
 			stats.data = to_user_pointer(values);
 			stats.reserved[r] = bad[i];
 			check_stats_refused(fd, &stats, -EINVAL);
@@ -1067,7 +1081,7 @@ static void test_stats_bad_reserved(int fd)
 
 static void test_stats_unknown_vm(int fd)
 {
-	uint64_t values[DRM_VSVM_STAT_COUNT];
+	uint64_t values[VSVM_STAT_COUNT];
 	struct drm_vsvm_stats stats;
 	uint32_t destroyed = vsvm_vm_create(fd);
 	const uint32_t bad[] = { UNUSED_VM_ID, ~0u, destroyed };
@@ -1077,7 +1091,7 @@ static void test_stats_unknown_vm(int fd)
 		memset(values, POISON, sizeof(values));
 		memset(&stats, 0, sizeof(stats));
 		stats.vm_id = bad[i];
-		stats.count = DRM_VSVM_STAT_COUNT;
+		stats.count = VSVM_STAT_COUNT;
 		stats.data = to_user_pointer(values);
 		check_stats_refused(fd, &stats, -ENOENT);
 		igt_assert(all_bytes(values, POISON, sizeof(values)));
@@ -1095,7 +1109,8 @@ static void test_stats_bad_pointer(int fd)
 	pages = map_pages(2, PROT_READ | PROT_WRITE);
 	igt_assert_eq(munmap(pages + page_size, page_size), 0);
 
-	for (int dev = 0; dev < 2; dev++) {
+	/* vm_id 0 is refused before the pointer is used (0.5). */
+	for (int dev = 0; dev < 1; dev++) {
 		const uint64_t bad[] = {
 			0, to_user_pointer(pages + page_size),
 			to_user_pointer(ro),
@@ -1106,7 +1121,7 @@ static void test_stats_bad_pointer(int fd)
 		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 			memset(&stats, 0, sizeof(stats));
 			stats.vm_id = dev ? 0 : vm;
-			stats.count = DRM_VSVM_STAT_COUNT;
+			stats.count = VSVM_STAT_COUNT;
 			stats.data = bad[i];
 			check_stats_refused(fd, &stats, -EFAULT);
 		}
@@ -1196,11 +1211,11 @@ static void test_vm_error_record(int fd)
 	igt_assert_eq_u32(error.engine, 0);
 
 	{
-		uint64_t stats[DRM_VSVM_STAT_COUNT];
+		uint64_t stats[VSVM_STAT_COUNT];
 
 		vsvm_stats(fd, ctx.vm, stats);
-		igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS], 3);
-		igt_assert_eq_u64(stats[DRM_VSVM_STAT_JOBS_FAILED], 2);
+		igt_assert_eq_u64(stats[VSVM_STAT_JOBS], 3);
+		igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 2);
 	}
 
 	vsvm_cmdbuf_destroy(bad);
@@ -1386,10 +1401,10 @@ static void test_vm_gone_with_jobs(int fd, bool close_file)
 
 	if (!close_file) {
 		struct drm_vsvm_vm_error error = { .vm_id = vm };
-		uint64_t values[DRM_VSVM_STAT_COUNT];
+		uint64_t values[VSVM_STAT_COUNT];
 		struct drm_vsvm_stats stats = {
 			.vm_id = vm,
-			.count = DRM_VSVM_STAT_COUNT,
+			.count = VSVM_STAT_COUNT,
 			.data = to_user_pointer(values),
 		};
 
@@ -1667,7 +1682,8 @@ igt_main
 	igt_subtest("stats-count")
 		test_stats_count(fd);
 
-	igt_describe("The device-wide counters include every VM's.");
+	igt_describe("STATS refuses vm_id 0 (device-wide counters) with EINVAL; "
+		     "the device-wide counters in debugfs include every VM's.");
 	igt_subtest("stats-device")
 		test_stats_device(fd);
 

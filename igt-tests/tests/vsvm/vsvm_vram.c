@@ -91,17 +91,17 @@ static uint64_t addr(const void *p)
 	return to_user_pointer(p);
 }
 
-static void stats_vm(struct vsvm_ctx *c, uint64_t st[DRM_VSVM_STAT_COUNT])
+static void stats_vm(struct vsvm_ctx *c, uint64_t st[VSVM_STAT_COUNT])
 {
 	vsvm_stats(c->fd, c->vm, st);
 }
 
-static void stats_dev(int fd, uint64_t st[DRM_VSVM_STAT_COUNT])
+static void stats_dev(int fd, uint64_t st[VSVM_STAT_COUNT])
 {
 	vsvm_stats(fd, 0, st);
 }
 
-#define DELTA(a, b, idx) ((b)[DRM_VSVM_STAT_##idx] - (a)[DRM_VSVM_STAT_##idx])
+#define DELTA(a, b, idx) ((b)[VSVM_STAT_##idx] - (a)[VSVM_STAT_##idx])
 
 static void assert_residency(struct vsvm_ctx *c, const void *p, size_t size,
 			     uint8_t residency)
@@ -135,7 +135,7 @@ static void __wait_vram_pages(int fd, uint64_t pages, bool exact,
 	igt_assert_f(vsvm_vram_pages_wait(fd, pages, 10ull * NSEC_PER_SEC),
 		     "%s: VRAM_PAGES did not return to %" PRIu64 " within 10 s\n",
 		     what, pages);
-	now = vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES);
+	now = vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES);
 	igt_assert_f(!exact || now == pages,
 		     "%s: VRAM_PAGES is %" PRIu64 ", below %" PRIu64 "\n",
 		     what, now, pages);
@@ -623,7 +623,7 @@ static void test_residency_max(int fd)
 static void test_query(int fd)
 {
 	struct drm_vsvm_query_device dev;
-	uint64_t st[DRM_VSVM_STAT_COUNT];
+	uint64_t st[VSVM_STAT_COUNT];
 
 	vsvm_query_device(fd, &dev);
 	igt_assert_f(dev.uapi_major > 0 || dev.uapi_minor >= 3,
@@ -654,7 +654,7 @@ static void test_query(int fd)
 	igt_assert_lt_u64(0, dev.vram_size);
 	igt_assert_eq_u64(dev.vram_size % SZ_2M, 0);
 	stats_dev(fd, st);
-	igt_assert_lte_u64(st[DRM_VSVM_STAT_VRAM_PAGES],
+	igt_assert_lte_u64(st[VSVM_STAT_VRAM_PAGES],
 			   dev.vram_size / SZ_4K);
 }
 
@@ -664,8 +664,8 @@ static void test_migrate(int fd)
 {
 	/* 2 MiB, 64 KiB and 4 KiB chunks. */
 	const size_t size = 2 * SZ_2M + 3 * SZ_64K + 5 * SZ_4K;
-	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
 	uint64_t base;
 	struct vsvm_region m;
 	struct vsvm_ctx c;
@@ -689,7 +689,7 @@ static void test_migrate(int fd)
 	igt_assert_eq_u64(DELTA(v0, v1, BYTES_TO_SYSTEM), 0);
 	igt_assert_eq_u64(DELTA(d0, d1, BYTES_TO_VRAM), size);
 	igt_assert_eq_u64(DELTA(d0, d1, CPU_FAULTS), 0);
-	igt_assert_eq_u64(d1[DRM_VSVM_STAT_VRAM_PAGES], base + NPAGES(size));
+	igt_assert_eq_u64(d1[VSVM_STAT_VRAM_PAGES], base + NPAGES(size));
 
 	/* The GPU reads the pages where they are. */
 	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "in VRAM");
@@ -729,7 +729,7 @@ static void test_migrate_untouched(int fd)
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
+	igt_assert_eq_u64(vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size));
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_words_crc(size, 0), "zeros in VRAM");
 
@@ -743,8 +743,8 @@ static void test_migrate_untouched(int fd)
 static void test_migrate_back(int fd)
 {
 	const size_t size = SZ_2M + 7 * SZ_64K + 3 * SZ_4K;
-	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
 	const size_t mid = SZ_1M, mid_len = SZ_64K + 2 * SZ_4K;
 	uint64_t base;
 	struct vsvm_region m;
@@ -793,8 +793,8 @@ static void test_migrate_back(int fd)
 
 	vsvm_ctx_assert_crc(&c, m.ptr, size, crc, "after the round trip");
 	vsvm_check_pattern(m.ptr, size, 2, "CPU read after the round trip");
-	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_CPU_FAULTS),
-			  d1[DRM_VSVM_STAT_CPU_FAULTS]);
+	igt_assert_eq_u64(vsvm_device_stat(fd, VSVM_STAT_CPU_FAULTS),
+			  d1[VSVM_STAT_CPU_FAULTS]);
 	vsvm_unmap_region(&m);
 	vsvm_ctx_fini(&c);
 }
@@ -809,8 +809,8 @@ static void test_copy_engine_batches(int fd)
 {
 	const int n = 4;
 	const size_t size = n * SZ_2M;
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
-	uint64_t d2[DRM_VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
+	uint64_t d2[VSVM_STAT_COUNT];
 	struct vsvm_region m;
 	struct vsvm_ctx c;
 
@@ -842,8 +842,8 @@ static void test_copy_engine_batches(int fd)
 	igt_assert_eq_u64(DELTA(d1, d2, BYTES_TO_SYSTEM), size);
 	/* The data came back with the prefetch, not with CPU faults. */
 	vsvm_check_pattern(m.ptr, size, 96, "copied back to system memory");
-	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_CPU_FAULTS),
-			  d1[DRM_VSVM_STAT_CPU_FAULTS]);
+	igt_assert_eq_u64(vsvm_device_stat(fd, VSVM_STAT_CPU_FAULTS),
+			  d1[VSVM_STAT_CPU_FAULTS]);
 	vsvm_unmap_region(&m);
 	vsvm_ctx_fini(&c);
 }
@@ -886,7 +886,7 @@ static void test_migrate_multiple(int fd)
 static void test_gpu_access_vram(int fd)
 {
 	const size_t size = SZ_2M + 16 * SZ_4K;
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
 	const uint32_t word = 0x5a5aa5a5;
 	uint8_t *expect;
 	struct vsvm_region m;
@@ -959,7 +959,7 @@ static void test_migrate_fault(int fd)
 {
 	const size_t size = SZ_1M;
 	const int nthreads = 8, rounds = 10;
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
 	struct vsvm_region m;
 	struct vsvm_ctx c;
 	uint64_t *expect;
@@ -1013,7 +1013,7 @@ static void test_migrate_release(int fd)
 	vsvm_fill_pattern(m.ptr, size, 5);
 	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
 			  NPAGES(size));
-	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
+	igt_assert_eq_u64(vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size));
 
 	/* One 2 MiB block in the middle. */
@@ -1072,7 +1072,7 @@ static void test_migrate_vm_destroy(int fd)
 
 	vsvm_ctx_init(&c, fd);
 	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
-	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
+	igt_assert_eq_u64(vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size));
 	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_pattern_crc(size, 7, 0),
 			    "through another VM");
@@ -1092,7 +1092,7 @@ static void test_migrate_vm_destroy(int fd)
  */
 static void check_never_migrated(struct vsvm_ctx *c, uint8_t *p, size_t size)
 {
-	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
 	const uint32_t word = 0xc0ffee11;
 	uint64_t base;
 	uint32_t crc;
@@ -1106,7 +1106,7 @@ static void check_never_migrated(struct vsvm_ctx *c, uint8_t *p, size_t size)
 	igt_assert_eq_u64(prefetch(c, p, size, DRM_VSVM_REGION_VRAM), 0);
 	stats_vm(c, v1);
 	igt_assert_eq_u64(DELTA(v0, v1, BYTES_TO_VRAM), 0);
-	igt_assert_eq_u64(vsvm_device_stat(c->fd, DRM_VSVM_STAT_VRAM_PAGES),
+	igt_assert_eq_u64(vsvm_device_stat(c->fd, VSVM_STAT_VRAM_PAGES),
 			  base);
 	assert_residency(c, p, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
@@ -1119,7 +1119,7 @@ static void check_never_migrated(struct vsvm_ctx *c, uint8_t *p, size_t size)
 	igt_assert_eq_u64(prefetch(c, p, size, DRM_VSVM_REGION_VRAM), 0);
 	igt_assert_eq_u64(prefetch(c, p, size, DRM_VSVM_REGION_SYSTEM), 0);
 	assert_residency(c, p, size, DRM_VSVM_RESIDENCY_SYSTEM);
-	igt_assert_eq_u64(vsvm_device_stat(c->fd, DRM_VSVM_STAT_VRAM_PAGES),
+	igt_assert_eq_u64(vsvm_device_stat(c->fd, VSVM_STAT_VRAM_PAGES),
 			  base);
 }
 
@@ -1402,7 +1402,7 @@ static void test_granularity(int fd, uint64_t g)
 			  NPAGES(size + 2 * SZ_2M));
 	assert_residency(&c, m.ptr, size + 2 * SZ_2M,
 			 DRM_VSVM_RESIDENCY_VRAM);
-	igt_assert_eq_u64(vsvm_device_stat(fd, DRM_VSVM_STAT_VRAM_PAGES),
+	igt_assert_eq_u64(vsvm_device_stat(fd, VSVM_STAT_VRAM_PAGES),
 			  base + NPAGES(size + 2 * SZ_2M));
 	vsvm_ctx_assert_crc(&c, m.ptr, size + 2 * SZ_2M,
 			    vsvm_pattern_crc(size + 2 * SZ_2M, 40, 0), "in VRAM");
@@ -1482,7 +1482,7 @@ static void test_preferred_loc_granularity(int fd, uint64_t g)
 static void test_preferred_loc(int fd)
 {
 	const size_t size = 2 * SZ_2M;
-	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
 	const uint32_t word = 0x12345678;
 	struct vsvm_region m, sys, def;
 	struct vsvm_ctx c;
@@ -1707,7 +1707,7 @@ static void test_atomic_vram(int fd)
 {
 	const size_t size = 2 * SZ_2M;
 	const size_t off = SZ_64K + 8;
-	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
 	struct vsvm_region m;
 	struct vsvm_ctx c;
 	uint64_t *w;
@@ -1768,7 +1768,7 @@ static void test_overcommit(int fd)
 {
 	const int nproc = 4;
 	const size_t size = vram_size;
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
 	uint64_t base, avail, total = 0;
 	uint64_t *moved;
 
@@ -1977,8 +1977,8 @@ static void test_leak_cycles(int fd)
 static void test_cpu_gpu_atomics(int fd)
 {
 	const int nthreads = 2;
-	uint64_t v0[DRM_VSVM_STAT_COUNT], v1[DRM_VSVM_STAT_COUNT];
-	uint64_t d0[DRM_VSVM_STAT_COUNT], d1[DRM_VSVM_STAT_COUNT];
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
 	uint64_t expected[NCOUNTERS] = {}, *counters[NCOUNTERS];
 	struct vsvm_cpu_adders *cpu;
 	struct vsvm_engine_adds gpu;
