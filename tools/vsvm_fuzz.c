@@ -384,10 +384,16 @@ static void op_vm_create(struct fuzz *f)
 	err = do_ioctl(f, DRM_IOCTL_VSVM_VM_CREATE, &c);
 	judge(f, err, E_COMMON, true);
 	if (!err) {
-		if (f->nvms < MAX_VMS)
-			f->vms[f->nvms++] = c.vm_id;
-		else
-			f->vms[below(f, MAX_VMS)] = c.vm_id;
+		if (f->nvms == MAX_VMS) {
+			/* the one it replaces goes: VMs stay bounded */
+			struct drm_vsvm_vm_destroy d = {
+				.vm_id = f->vms[MAX_VMS - 1],
+			};
+
+			ioctl(f->fd, DRM_IOCTL_VSVM_VM_DESTROY, &d);
+			f->nvms--;
+		}
+		f->vms[f->nvms++] = c.vm_id;
 	}
 }
 
@@ -652,9 +658,9 @@ static void wait_job(struct fuzz *f)
 	uint32_t h = f->job_syncobj;
 	int ret;
 
-	ret = drmSyncobjWait(f->fd, &h, 1, deadline,
-			     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
-	if (ret && errno != EINVAL)	/* EINVAL: never got a fence */
+	/* no WAIT_FOR_SUBMIT: a mutated EXEC may not have signalled it */
+	ret = drmSyncobjWait(f->fd, &h, 1, deadline, 0, NULL);
+	if (ret && errno != EINVAL)	/* EINVAL: it has no fence */
 		record_fail(f, &f->fail_device, "job did not end: %s",
 			    strerror(errno));
 }
