@@ -24,6 +24,8 @@ int kmsg_open(void);
  * (KERN_EMERG to KERN_INFO); userspace writes to /dev/kmsg do not count.
  * The first of them is copied to \p first (\p len bytes, NUL-terminated)
  * when \p first is not NULL, and each is printed to stderr with \p tag.
+ * The clocksource watchdog's and the hrtimer's complaints about a stalled
+ * (emulated) CPU do not count.
  *
  * \return the number of such records.
  */
