@@ -120,6 +120,29 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	file->driver_priv = NULL;
 }
 
+/*
+ * vsvm has no GEM objects, hence no PRIME buffers. Without these hooks the
+ * DRM core (7.3) falls back to its GEM helpers for PRIME_HANDLE_TO_FD and
+ * PRIME_FD_TO_HANDLE, which take the file's GEM handle table and the
+ * device's object_name_lock, never initialised without DRIVER_GEM. The
+ * hooks keep both ioctls away from them on any kernel; the core fix is
+ * kernel/patches/0002 ("drm/prime: Refuse PRIME ioctls on devices without
+ * GEM"). DRM_CAP_PRIME still reads import and export without it.
+ */
+static int vsvm_prime_handle_to_fd(struct drm_device *drm,
+				   struct drm_file *file, u32 handle,
+				   u32 flags, int *prime_fd)
+{
+	return -EOPNOTSUPP;
+}
+
+static int vsvm_prime_fd_to_handle(struct drm_device *drm,
+				   struct drm_file *file, int prime_fd,
+				   u32 *handle)
+{
+	return -EOPNOTSUPP;
+}
+
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_QUERY, vsvm_query_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl, DRM_RENDER_ALLOW),
@@ -155,6 +178,8 @@ static const struct drm_driver vsvm_driver = {
 	.open = vsvm_open,
 	.postclose = vsvm_postclose,
 	.show_fdinfo = vsvm_show_fdinfo,
+	.prime_handle_to_fd = vsvm_prime_handle_to_fd,
+	.prime_fd_to_handle = vsvm_prime_fd_to_handle,
 	.ioctls = vsvm_ioctls,
 	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
 	.fops = &vsvm_fops,
@@ -210,7 +235,8 @@ static int vsvm_probe(struct faux_device *fdev)
 	 * The DRM core creates gem_names for every device, although its
 	 * table says DRIVER_GEM only, and reading it takes the uninitialised
 	 * object_name_lock of a device without GEM. Remove it until the core
-	 * honours the table (kernel/upstream/ has the proposed fix).
+	 * honours the table: kernel/patches/0001 ("drm/debugfs: Create only
+	 * the core files the driver supports").
 	 */
 	debugfs_lookup_and_remove("gem_names", vdev->drm.debugfs_root);
 
