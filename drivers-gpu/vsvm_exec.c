@@ -148,9 +148,12 @@ static void vsvm_exec_signals_put(struct vsvm_exec_signal *signals, u32 n)
  * and to signal.
  *
  * Return: 0; -EINVAL for invalid arguments (see &struct drm_vsvm_exec);
- * -ENOENT for an unknown VM or syncobj; -EACCES when the caller is not the
- * process the VM mirrors; -ENOSPC when the VM has VSVM_MAX_JOBS_PER_VM jobs
- * in flight; -EFAULT for a bad syncs pointer; -ENOMEM.
+ * -ENOENT for an unknown VM or syncobj, or a VM destroyed meanwhile by
+ * another thread (a job EXEC accepted always completes, if need be with
+ * an error); -EINTR when a signal came first; -EACCES when the caller is
+ * not the process the VM mirrors; -ENOSPC when the VM has
+ * VSVM_MAX_JOBS_PER_VM jobs in flight; -EFAULT for a bad syncs pointer;
+ * -ENOMEM.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -204,10 +207,18 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	job->batch_address = args->batch_address;
 	job->batch_size = args->batch_size;
 
+	/* the VM may be closing on another thread: see vsvm_vm_close() */
+	ret = mutex_lock_interruptible(&vm->submit_lock);
+	if (ret)
+		goto out_free_job;
+	if (READ_ONCE(vm->closed)) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
 	ret = drm_sched_job_init(&job->base, &vm->entities[args->engine], 1,
 				 vm, file->client_id);
 	if (ret)
-		goto out_free_job;
+		goto out_unlock;
 
 	ret = vsvm_exec_syncs(file, job, syncs, args->num_syncs, signals,
 			      &num_signals);
@@ -230,10 +241,13 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	}
 	args->seqno = job->seqno;
 	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&vm->submit_lock);
 	goto out_put_vm;
 
 out_cleanup_job:
 	drm_sched_job_cleanup(&job->base);
+out_unlock:
+	mutex_unlock(&vm->submit_lock);
 out_free_job:
 	vsvm_job_free(job);
 	goto out_put_vm;

@@ -17,7 +17,8 @@ static void vsvm_query_device_fill(struct vsvm_device *vdev,
 	info->uapi_major = VSVM_UAPI_MAJOR;
 	info->uapi_minor = VSVM_UAPI_MINOR;
 	info->num_engines = vdev->num_engines;
-	info->vram_size = vdev->vram_size;
+	/* no device-private memory, no VRAM: say so (&DRM_VSVM_FEATURE_VRAM) */
+	info->vram_size = vdev->vram.enabled ? vdev->vram_size : 0;
 	info->page_sizes = DRM_VSVM_PAGE_SIZE_4K | DRM_VSVM_PAGE_SIZE_64K |
 			   DRM_VSVM_PAGE_SIZE_2M;
 	info->va_bits = VSVM_VA_BITS;

@@ -81,14 +81,15 @@ static u64 vsvm_range_end(struct vsvm_svm_range *range)
  */
 #define VSVM_SVM_DMA_ATTRS	DMA_ATTR_DEBUGGING_IGNORE_CACHELINES
 
-static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
-			       dma_addr_t *dma, bool huge);
+static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
+			       struct vsvm_svm_range *range,
+			       unsigned long npages, dma_addr_t *dma, bool huge);
 
 /* Undo the DMA mappings of a range. Notifier lock held for writing. */
 static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 				     struct vsvm_svm_range *range)
 {
-	vsvm_svm_unmap_dma(vm, range->npages, range->dma, range->huge);
+	vsvm_svm_unmap_dma(vm, range, range->npages, range->dma, range->huge);
 }
 
 /*
@@ -295,6 +296,7 @@ static void vsvm_svm_range_remove(struct vsvm_vm *vm,
 	interval_tree_remove(&range->itree, &range->notifier->ranges);
 	up_write(&vm->svm.notifier_lock);
 	bitmap_free(range->exclusive);
+	bitmap_free(range->dma_write);
 	kvfree(range->dma);
 	kfree(range);
 }
@@ -320,7 +322,10 @@ vsvm_svm_range_create(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
 		return ERR_PTR(-ENOMEM);
 	range->npages = (end - start) >> PAGE_SHIFT;
 	range->dma = kvcalloc(range->npages, sizeof(*range->dma), GFP_KERNEL);
-	if (!range->dma) {
+	range->dma_write = bitmap_zalloc(range->npages, GFP_KERNEL);
+	if (!range->dma || !range->dma_write) {
+		bitmap_free(range->dma_write);
+		kvfree(range->dma);
 		kfree(range);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -366,6 +371,35 @@ static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
 	return true;
 }
 
+/*
+ * The direction of a page's mapping: the GPU writes only pages the CPU page
+ * table lets it write; the others (the shared zero page, read-only or COW
+ * pages) are mapped to the device only, so that an unmap under swiotlb
+ * never bounces data back into them. Recorded in @range->dma_write.
+ */
+static enum dma_data_direction vsvm_svm_dma_dir(struct vsvm_svm_range *range,
+						unsigned long i,
+						unsigned long pfn)
+{
+	if (pfn & HMM_PFN_WRITE) {
+		__set_bit(i, range->dma_write);
+		return DMA_BIDIRECTIONAL;
+	}
+	__clear_bit(i, range->dma_write);
+	return DMA_TO_DEVICE;
+}
+
+static enum dma_data_direction
+vsvm_svm_dma_dir_of(struct vsvm_svm_range *range, unsigned long i)
+{
+	return test_bit(i, range->dma_write) ? DMA_BIDIRECTIONAL :
+					       DMA_TO_DEVICE;
+}
+
+/*
+ * Map the pages of a range for the device. Notifier lock held for writing,
+ * the range's old mappings undone: the new ones are committed at once.
+ */
 static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    const unsigned long *pfns, dma_addr_t *dma,
 			    bool huge)
@@ -386,7 +420,8 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			return 0;
 		}
 		dma[0] = dma_map_phys(dev, page_to_phys(page), SZ_2M,
-				      DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
+				      vsvm_svm_dma_dir(range, 0, pfns[0]),
+				      VSVM_SVM_DMA_ATTRS);
 		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
 	}
 	for (i = 0; i < range->npages; i++) {
@@ -398,33 +433,37 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			continue;
 		}
 		dma[i] = dma_map_phys(dev, page_to_phys(page), PAGE_SIZE,
-				      DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
+				      vsvm_svm_dma_dir(range, i, pfns[i]),
+				      VSVM_SVM_DMA_ATTRS);
 		if (dma_mapping_error(dev, dma[i]))
 			goto err_unmap;
 	}
 	return 0;
 
 err_unmap:
-	vsvm_svm_unmap_dma(vm, i, dma, false);
+	vsvm_svm_unmap_dma(vm, range, i, dma, false);
 	return -EFAULT;
 }
 
-static void vsvm_svm_unmap_dma(struct vsvm_vm *vm, unsigned long npages,
-			       dma_addr_t *dma, bool huge)
+static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
+			       struct vsvm_svm_range *range,
+			       unsigned long npages, dma_addr_t *dma, bool huge)
 {
 	struct device *dev = vsvm_svm_dev(vm);
 	unsigned long i;
 
 	if (huge) {
 		if (dma[0] != DMA_MAPPING_ERROR)
-			dma_unmap_phys(dev, dma[0], SZ_2M, DMA_BIDIRECTIONAL,
+			dma_unmap_phys(dev, dma[0], SZ_2M,
+				       vsvm_svm_dma_dir_of(range, 0),
 				       VSVM_SVM_DMA_ATTRS);
 		return;
 	}
 	for (i = 0; i < npages; i++)
 		if (dma[i] != DMA_MAPPING_ERROR)
 			dma_unmap_phys(dev, dma[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL, VSVM_SVM_DMA_ATTRS);
+				       vsvm_svm_dma_dir_of(range, i),
+				       VSVM_SVM_DMA_ATTRS);
 }
 
 /*

@@ -54,6 +54,8 @@ struct vsvm_svm_notifier {
  * @notifier: the notifier covering the range
  * @dma: DMA addresses of the mirrored pages, one per 4 KiB page, or one for
  *	the whole range when @huge; valid while @valid
+ * @dma_write: bitmap of the pages mapped DMA_BIDIRECTIONAL (the GPU may
+ *	write them); the others are mapped DMA_TO_DEVICE. Set with @dma.
  * @npages: number of 4 KiB pages in the range
  * @valid: the GPU page table maps the range; cleared by invalidation
  * @writable: every page of the range is mapped writable
@@ -62,13 +64,14 @@ struct vsvm_svm_notifier {
  *	allocated at the first grant (vsvm_atomic.c); kept across
  *	invalidations so that the CPU's revocations are counted
  *
- * @dma, @valid, @writable, @huge and the bits of @exclusive are protected
- * by the VM's notifier lock.
+ * @dma, @dma_write, @valid, @writable, @huge and the bits of @exclusive
+ * are protected by the VM's notifier lock.
  */
 struct vsvm_svm_range {
 	struct interval_tree_node itree;
 	struct vsvm_svm_notifier *notifier;
 	dma_addr_t *dma;
+	unsigned long *dma_write;
 	unsigned long *exclusive;
 	unsigned long npages;
 	bool valid;

@@ -168,11 +168,18 @@ int vsvm_vm_closed_errno(struct vsvm_vm *vm)
 	return atomic_read(&vm->mm->mm_users) ? -ECANCELED : -ESRCH;
 }
 
+/*
+ * Close a VM: no EXEC pushes a job after this (they serialise on
+ * submit_lock and see @closed), and drm_sched_entity_fini() ends the jobs
+ * already accepted, which then complete with an error or run.
+ */
 static void vsvm_vm_close(struct vsvm_vm *vm)
 {
 	u32 i;
 
+	mutex_lock(&vm->submit_lock);
 	WRITE_ONCE(vm->closed, true);
+	mutex_unlock(&vm->submit_lock);
 	for (i = 0; i < vm->vdev->num_engines; i++)
 		drm_sched_entity_fini(&vm->entities[i]);
 	vsvm_vm_put(vm);
@@ -210,6 +217,7 @@ static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev, u64 client_id)
 	kref_init(&vm->ref);
 	vm->vdev = vdev;
 	spin_lock_init(&vm->error_lock);
+	mutex_init(&vm->submit_lock);
 	vsvm_fault_vm_init(vm);
 
 	vm->entities = kcalloc(vdev->num_engines, sizeof(*vm->entities),

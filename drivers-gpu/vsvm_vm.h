@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -44,7 +45,10 @@ struct vsvm_file;
  *	VSVM_MAX_JOBS_PER_VM; atomic
  * @error_lock: protects @error
  * @error: record of the last failed job
- * @closed: the VM was destroyed or its file closed: its jobs stop
+ * @submit_lock: serialises job submission (EXEC) with closing the VM, so
+ *	that no job is pushed to an entity that is being torn down
+ * @closed: the VM was destroyed or its file closed: its jobs stop, and
+ *	EXEC refuses new ones; set under @submit_lock
  * @pid: thread group of the process that created the VM
  * @client_id: &drm_file.client_id of the file holding the VM, as fdinfo
  *	shows it (for debugfs)
@@ -71,6 +75,8 @@ struct vsvm_vm {
 	/* protects @error */
 	spinlock_t error_lock;
 	struct drm_vsvm_vm_error error;
+	/* serialises EXEC with vsvm_vm_close() */
+	struct mutex submit_lock;
 	bool closed;
 	pid_t pid;
 	u64 client_id;

@@ -15,8 +15,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 root=$1 ksrc=$2
-major=$(sed -n 's/^#define DRIVER_MAJOR\t*//p' "$VSVM_TOP/drivers-gpu/vsvm_drv.h")
-minor=$(sed -n 's/^#define DRIVER_MINOR\t*//p' "$VSVM_TOP/drivers-gpu/vsvm_drv.h")
+# the driver reports the uapi version (vsvm_drv.h)
+major=$(sed -n 's/^#define VSVM_UAPI_MAJOR *//p' "$VSVM_TOP/uapi/drm/vsvm_drm.h")
+minor=$(sed -n 's/^#define VSVM_UAPI_MINOR *//p' "$VSVM_TOP/uapi/drm/vsvm_drm.h")
 hash=$(cat "$VSVM_TOP"/drivers-gpu/* "$VSVM_TOP/uapi/drm/vsvm_drm.h" | sha256sum | cut -c1-8)
 ver=$major.$minor+$hash
 usr=$root/usr/src/vsvm-$ver

@@ -39,6 +39,10 @@ hmm_results() {
 	done
 }
 declare -A known=()
+# A timing benchmark, not a behaviour test: under TCG its kselftest limit
+# (120 s) is not enough on the debug kernels (DMA_API_DEBUG, lockdep).
+[ "$lane" = stock ] ||
+	known[hmm.hmm_device_private.benchmark_thp_migration]="benchmark over kselftest's 120 s limit under TCG on the debug kernel"
 
 section() { echo "=== $* ($(cut -d' ' -f1 /proc/uptime)s)"; }
 
@@ -275,7 +279,9 @@ for _ in $(seq 1200); do
 	sleep 0.1
 done
 grep -h vram_pages /sys/kernel/debug/dri/*/vsvm_stats
-if [ ! -e $ready ]; then
+if [ ! -e $ready ] && ! "$bdir/tools/vsvm_info" | grep -q '^vram: *[1-9]'; then
+	echo "SKIP vsvm/unload-resident (the device has no VRAM: this kernel's drm_pagemap cannot let the CPU copy)" >>"$res"
+elif [ ! -e $ready ]; then
 	echo "FAIL vsvm/unload-resident (no pages in VRAM before unload)" >>"$res"
 elif $modprobe -r vsvm 2>/dev/null; then
 	echo "FAIL vsvm/unload-refused-while-resident (unloaded with pages in VRAM)" >>"$res"

@@ -79,6 +79,8 @@ typedef unsigned __int128 emask;
 #define E_COMMON	(E(EINVAL) | E(ENOMEM))
 #define E_PTR		E(EFAULT)
 #define E_LOOKUP	(E(ENOENT) | E(EACCES))
+/* the bounds of uapi 0.5: per-file VMs, per-VM jobs and attribute ranges */
+#define E_BOUND		(E(ENOSPC) | E(E2BIG))
 
 struct arena {
 	uint8_t *base;
@@ -382,7 +384,7 @@ static void op_vm_create(struct fuzz *f)
 
 	mutate(f, &c, sizeof(c));
 	err = do_ioctl(f, DRM_IOCTL_VSVM_VM_CREATE, &c);
-	judge(f, err, E_COMMON, true);
+	judge(f, err, E_COMMON | E_BOUND, true);
 	if (!err) {
 		if (f->nvms == MAX_VMS) {
 			/* the one it replaces goes: VMs stay bounded */
@@ -499,7 +501,7 @@ static void op_madvise(struct fuzz *f)
 	some_range(f, &m.start, &m.length);
 	mutate(f, &m, sizeof(m));
 	judge(f, do_ioctl(f, DRM_IOCTL_VSVM_MADVISE, &m),
-	      E_COMMON | E_LOOKUP, false);
+	      E_COMMON | E_LOOKUP | E_BOUND | E(EINTR), false);
 }
 
 static void op_attr_query(struct fuzz *f)
@@ -718,7 +720,7 @@ static void op_exec(struct fuzz *f)
 	mutate(f, &x, sizeof(x));
 	/* a mutated VM or engine may not exist: that is an errno, fine */
 	err = do_ioctl(f, DRM_IOCTL_VSVM_EXEC, &x);
-	judge(f, err, E_COMMON | E_LOOKUP | E_PTR,
+	judge(f, err, E_COMMON | E_LOOKUP | E_PTR | E_BOUND,
 	      x.num_syncs > 64 ||
 	      span_ok(f, x.syncs, (uint64_t)x.num_syncs * 24, false));
 	if (!err)

@@ -181,7 +181,10 @@ struct drm_vsvm_query_device {
 	/** @num_engines: number of engines, numbered 0 to num_engines - 1 */
 	__u32 num_engines;
 
-	/** @vram_size: size of the device memory (VRAM) in bytes */
+	/**
+	 * @vram_size: size of the device memory (VRAM) in bytes; 0 without
+	 * VRAM (&DRM_VSVM_FEATURE_VRAM clear)
+	 */
 	__u64 vram_size;
 
 	/**
@@ -536,11 +539,14 @@ struct drm_vsvm_cmd_timestamp {
  * space (TASK_SIZE) and the GPU's reach (2^47), more than 64 syncs, or a sync with
  * unknown flags, non-zero reserved, or a point without
  * &DRM_VSVM_SYNC_TIMELINE, or a wait syncobj that has no
- * fence (at that point); -ENOENT for an unknown VM or syncobj; -EACCES when the caller's
- * address space is not the one the VM mirrors (a child after fork(), for
- * instance: it inherits the file but not the VM's memory); -ENOSPC when
- * 1024 jobs of the VM are in flight (submitted and not yet completed):
- * retry once one has completed; -EFAULT for a bad @syncs pointer.
+ * fence (at that point); -ENOENT for an unknown VM or syncobj, or a VM
+ * another thread destroyed meanwhile (a job EXEC accepted always
+ * completes: it runs, or its fence signals an error when its VM goes
+ * away); -EACCES when the caller's address space is not the one the VM
+ * mirrors (a child after fork(), for instance: it inherits the file but
+ * not the VM's memory); -ENOSPC when 1024 jobs of the VM are in flight
+ * (submitted and not yet completed): retry once one has completed;
+ * -EFAULT for a bad @syncs pointer; -EINTR (restart) on a signal.
  */
 struct drm_vsvm_exec {
 	/** @extensions: pointer to the first extension; none defined, MBZ */

@@ -1208,6 +1208,86 @@ static void test_syncobj_chain(int fd, bool timeline)
  */
 #define JOBS_PER_ENGINE	48
 
+struct destroy_race {
+	int fd;
+	uint32_t vm;
+	uint64_t delay_us;
+};
+
+static void *destroy_race_thread(void *arg)
+{
+	struct destroy_race *r = arg;
+
+	usleep(r->delay_us);
+	vsvm_vm_destroy(r->fd, r->vm);
+	return NULL;
+}
+
+/*
+ * EXEC racing VM_DESTROY from another thread: every job EXEC accepted
+ * completes (runs, or fails with an error), none hangs, and EXEC after the
+ * destroy returns -ENOENT. The kernel must log nothing (a job pushed to a
+ * dead scheduler entity would never signal).
+ */
+static void test_exec_race_vm_destroy(int fd)
+{
+	const int rounds = 40, max_jobs = 64;
+	struct vsvm_cmdbuf *cb = vsvm_cmdbuf_create(page_size);
+	uint32_t *syncobjs = calloc(max_jobs, sizeof(*syncobjs));
+	uint64_t *word = aligned_alloc(page_size, page_size);
+	int accepted = 0, refused = 0, failed = 0;
+
+	igt_assert(syncobjs && word);
+	vsvm_emit_write64(cb, addr(word), 0x1234);
+	for (int i = 0; i < max_jobs; i++)
+		syncobjs[i] = syncobj_create(fd, 0);
+
+	for (int round = 0; round < rounds; round++) {
+		struct destroy_race r = {
+			.fd = fd,
+			.vm = vsvm_vm_create(fd),
+			.delay_us = (round * 37) % 500,
+		};
+		pthread_t thread;
+		int n = 0, err = 0;
+
+		igt_assert_eq(pthread_create(&thread, NULL,
+					     destroy_race_thread, &r), 0);
+		while (n < max_jobs) {
+			struct drm_vsvm_sync sync =
+				vsvm_sync_signal(syncobjs[n]);
+
+			syncobj_reset(fd, &syncobjs[n], 1);
+			err = __vsvm_exec_submit(fd, r.vm, 0, cb, &sync, 1);
+			if (err)
+				break;
+			n++;
+		}
+		pthread_join(thread, NULL);
+		if (n == max_jobs)
+			err = __vsvm_exec_submit(fd, r.vm, 0, cb, NULL, 0);
+		igt_assert_eq(err, -ENOENT);
+		refused++;
+		for (int i = 0; i < n; i++) {
+			int status = vsvm_syncobj_wait_status(fd, syncobjs[i],
+							      VSVM_JOB_WAIT_NS);
+
+			igt_assert_f(status == 1 || status < 0,
+				     "job %d of round %d: status %d\n", i,
+				     round, status);
+			failed += status < 0;
+		}
+		accepted += n;
+	}
+	igt_info("%d jobs accepted (%d ended with an error), %d EXECs refused "
+		 "after the destroy\n", accepted, failed, refused);
+	for (int i = 0; i < max_jobs; i++)
+		syncobj_destroy(fd, syncobjs[i]);
+	vsvm_cmdbuf_destroy(cb);
+	free(word);
+	free(syncobjs);
+}
+
 static void test_many_jobs(int fd)
 {
 	const int total_per = JOBS_PER_ENGINE;
@@ -1399,6 +1479,12 @@ igt_main
 
 	igt_describe("Many jobs on all engines: each engine runs its jobs in "
 		     "order, all run exactly once.");
+	igt_describe("EXEC racing VM_DESTROY from another thread: every "
+		     "accepted job completes or fails, none hangs, and EXEC "
+		     "after the destroy returns ENOENT.");
+	igt_subtest("exec-race-vm-destroy")
+		test_exec_race_vm_destroy(fd);
+
 	igt_subtest("many-jobs")
 		test_many_jobs(fd);
 
