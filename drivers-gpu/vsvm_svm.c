@@ -75,11 +75,13 @@ static u64 vsvm_range_end(struct vsvm_svm_range *range)
 
 /*
  * The GPU shares memory with the CPU coherently: many VMs may map one page
- * at once (DMA_API_DEBUG's cacheline check does not apply). Under swiotlb
- * the mappings bounce; that changes nothing for the engine, which reaches
- * the pages themselves (see vsvm_svm_range_commit()).
+ * at once (DMA_API_DEBUG's cacheline check does not apply), and the engine
+ * reaches the pages themselves (see vsvm_svm_range_commit()), never a
+ * bounce buffer: no CPU sync is due. Under swiotlb an unmap would otherwise
+ * copy the stale bounce buffer back over what the GPU wrote.
  */
-#define VSVM_SVM_DMA_ATTRS	DMA_ATTR_DEBUGGING_IGNORE_CACHELINES
+#define VSVM_SVM_DMA_ATTRS	(DMA_ATTR_DEBUGGING_IGNORE_CACHELINES | \
+				 DMA_ATTR_SKIP_CPU_SYNC)
 
 static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
 			       struct vsvm_svm_range *range,
