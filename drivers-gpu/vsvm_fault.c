@@ -148,7 +148,13 @@ void vsvm_fault_vm_fini(struct vsvm_vm *vm)
  */
 int vsvm_fault_init(struct vsvm_device *vdev)
 {
-	vdev->fault_wq = alloc_workqueue("vsvm-faults", WQ_UNBOUND, 0);
+	/*
+	 * WQ_MEM_RECLAIM: the scheduler's reclaim-safe workers may drop the
+	 * last reference to a VM (drm_sched free_job), which flushes the
+	 * VM's fault work (vsvm_fault_vm_fini()).
+	 */
+	vdev->fault_wq = alloc_workqueue("vsvm-faults",
+					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	return vdev->fault_wq ? 0 : -ENOMEM;
 }
 
