@@ -340,15 +340,39 @@ static bool vsvm_svm_range_unmapped(struct vsvm_vm *vm,
 }
 
 /*
+ * Whether the range still lies inside one CPU mapping: mprotect() and
+ * mremap() split or shrink VMAs without unmapping, and a range straddling
+ * two VMAs can neither migrate (one VMA per migration) nor take one set of
+ * permissions.
+ */
+static bool vsvm_svm_range_fits_vma(struct vsvm_vm *vm,
+				    struct vsvm_svm_range *range)
+{
+	struct vm_area_struct *vma;
+	bool fits;
+
+	mmap_read_lock(vm->mm);
+	vma = vma_lookup(vm->mm, vsvm_range_start(range));
+	fits = vma && vma->vm_end >= vsvm_range_end(range);
+	mmap_read_unlock(vm->mm);
+	return fits;
+}
+
+/*
  * The range of drm_gpusvm around @addr, at most @max_size (a chunk size),
  * with what vsvm keeps per range allocated. Fault lock held, and a
  * reference to the address space.
  */
 static struct vsvm_svm_range *
-vsvm_svm_range_get(struct vsvm_vm *vm, u64 addr, u64 max_size, bool write)
+vsvm_svm_range_get(struct vsvm_vm *vm, u64 addr, u64 max_size)
 {
+	/*
+	 * read_only: the access is checked by hmm_range_fault() (-EFAULT for
+	 * PROT_NONE, -EPERM for a write to a read-only mapping), not by the
+	 * lookup, which would refuse both alike.
+	 */
 	struct drm_gpusvm_ctx ctx = {
-		.read_only = !write,
+		.read_only = true,
 		.device_private_page_owner = vm->vdev,
 		.devmem_possible = vm->vdev->vram.enabled,
 	};
@@ -1126,11 +1150,9 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 	mutex_lock(&vm->svm.lock);
 again:
 	vsvm_svm_ranges_gc(vm);
-	range = vsvm_svm_range_get(vm, addr, max_size, write);
+	range = vsvm_svm_range_get(vm, addr, max_size);
 	if (IS_ERR(range)) {
 		ret = PTR_ERR(range);
-		if (ret == -EPERM)
-			ret = -EACCES;
 		goto out_unlock;
 	}
 	if (vsvm_svm_range_unmapped(vm, range)) {
@@ -1147,6 +1169,12 @@ again:
 		vsvm_vm_stat_add(vm, VSVM_STAT_FAULTS_DEDUP, 1);
 		ret = 0;
 		goto out_unlock;
+	}
+	if (!range->valid && range->npages > 1 &&
+	    !vsvm_svm_range_fits_vma(vm, range)) {
+		/* Invalidated, and the CPU mapping changed shape: size again. */
+		vsvm_svm_range_remove(vm, range);
+		goto again;
 	}
 
 	vsvm_svm_gc(vm);
