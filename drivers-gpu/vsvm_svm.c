@@ -24,12 +24,23 @@
  *    lock, as drm_gpusvm_get_pages() does) and write the GPU entries (one
  *    2 MiB entry for a THP-backed 2 MiB range).
  *
- * Why the pages are not drm_gpusvm_get_pages()'s: the engine is the CPU
- * and reaches memory through the pages hmm_range_fault() returned, which
- * drm_gpusvm_pages does not keep (only DMA addresses, which must never be
- * turned back into pages); get_pages() also refuses fsdax (DAX) pages and
- * maps a THP with one 2 MiB dma_map_page(), which swiotlb cannot bounce.
- * The populate step stays vsvm's until the helper can hand out the pfns.
+ * Why the pages are not drm_gpusvm_get_pages()'s (tried; each point was
+ * seen in a guest run or read in its code):
+ *
+ * - it keeps DMA addresses only, and the engine is the CPU: it must reach
+ *   the pages hmm_range_fault() returned, never turn DMA addresses back;
+ * - it maps without DMA attributes: under DMA_API_DEBUG, eight VMs
+ *   mirroring one page (IGT vsvm_vm/vm-create-many) trip "exceeded 7
+ *   overlapping mappings of cacheline", and without DMA_ATTR_SKIP_CPU_SYNC
+ *   a swiotlb unmap copies the stale bounce buffer over what the engine
+ *   wrote to the page itself;
+ * - it refuses fsdax (DAX) pages with -EOPNOTSUPP.
+ *
+ * So the populate step is vsvm's: the same hmm_range_fault() under the
+ * range's notifier, DMA mappings under the notifier lock, with
+ * DMA_ATTR_DEBUGGING_IGNORE_CACHELINES | DMA_ATTR_SKIP_CPU_SYNC. A
+ * drm_gpusvm_ctx field for DMA attributes and a way to hand the pfns out
+ * would let it move.
  *
  * Faults are serialised per VM by the fault lock, drm_gpusvm's driver lock:
  * when several engines fault on one range, the first resolves it and the
