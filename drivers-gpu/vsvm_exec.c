@@ -41,7 +41,8 @@ static int vsvm_exec_check_ufence(const struct drm_vsvm_exec *args)
 	if (!(args->flags & DRM_VSVM_EXEC_UFENCE))
 		return args->ufence_address || args->ufence_value ? -EINVAL : 0;
 	/* the whole record inside the user address space */
-	if (!IS_ALIGNED(args->ufence_address, sizeof(u64)) ||
+	if (!args->ufence_address ||
+	    !IS_ALIGNED(args->ufence_address, sizeof(u64)) ||
 	    args->ufence_address >= TASK_SIZE ||
 	    TASK_SIZE - args->ufence_address < sizeof(struct drm_vsvm_ufence))
 		return -EINVAL;

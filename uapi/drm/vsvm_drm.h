@@ -584,8 +584,8 @@ struct drm_vsvm_ufence {
  *
  * Errors of the ioctl itself: -EINVAL for non-zero @extensions or @pad,
  * unknown @flags, non-zero @ufence_address or @ufence_value without
- * &DRM_VSVM_EXEC_UFENCE, an @ufence_address that is not 8-byte aligned or
- * whose record does not end inside the user address space, an engine out
+ * &DRM_VSVM_EXEC_UFENCE, an @ufence_address that is 0, not 8-byte aligned
+ * or whose record does not end inside the user address space, an engine out
  * of range, a @batch_size of zero, above
  * 1 MiB or not a multiple of 8, a @batch_address not 8-byte aligned, a
  * batch that wraps around or does not end inside both the user address
@@ -640,7 +640,7 @@ struct drm_vsvm_exec {
 
 	/**
 	 * @ufence_address: address of a &struct drm_vsvm_ufence in the
-	 * memory of the VM's process, 8-byte aligned; MBZ without
+	 * memory of the VM's process, 8-byte aligned, not 0; MBZ without
 	 * &DRM_VSVM_EXEC_UFENCE (in)
 	 */
 	__u64 ufence_address;
