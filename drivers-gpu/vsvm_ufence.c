@@ -37,7 +37,12 @@
  * the process exited), there is nothing to write to and nothing is
  * written. A record that is no longer mapped writable is not written
  * either. The workqueue is ordered so that records of jobs that end one
- * after the other are written in that order.
+ * after the other are written in that order (a record shared by the jobs
+ * of an engine ends with the last job's value). The price: a write whose
+ * page fault blocks (a FUSE mapping, a userfaultfd region of a process
+ * allowed kernel-mode userfaults) delays the device's later records until
+ * it is resolved; unprivileged userfaultfd handles user-mode faults only,
+ * so such a write fails and is skipped.
  *
  * Waiting: after each record (written or not) the worker wakes the
  * device's waitqueue; DRM_IOCTL_VSVM_WAIT_UFENCE re-reads the value with
