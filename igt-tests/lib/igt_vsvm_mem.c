@@ -689,7 +689,8 @@ uint64_t vsvm_engine_adds_run(struct vsvm_engine_adds *j, int fd,
 	uint64_t t0 = vsvm_gettime_ns();
 
 	for (uint32_t e = 0; e < j->engines; e++)
-		vsvm_exec_ufence(fd, vm_id, e, j->cbs[e], NULL, 0, j->ufences[e]);
+		vsvm_exec_ufence(fd, vm_id, e, j->cbs[e], NULL, 0,
+				 j->ufences[e]);
 	for (uint32_t e = 0; e < j->engines; e++) {
 		int status = vsvm_ufence_wait_status(fd, j->ufences[e],
 						      VSVM_JOB_WAIT_NS);

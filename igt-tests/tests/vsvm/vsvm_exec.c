@@ -1320,7 +1320,8 @@ static void test_many_jobs(int fd)
 		vsvm_emit_write32(cbs[i], addr(&slots[i]), 0x5000 + i);
 		vsvm_emit_write32(cbs[i], addr(&order[e]), k + 1);
 		ufences[i] = vsvm_ufence_create();
-		seqnos[i] = vsvm_exec_ufence(fd, env.vm, e, cbs[i], NULL, 0, ufences[i]);
+		seqnos[i] = vsvm_exec_ufence(fd, env.vm, e, cbs[i], NULL, 0,
+					     ufences[i]);
 		igt_assert_eq_u64(seqnos[i], i + 1);
 	}
 

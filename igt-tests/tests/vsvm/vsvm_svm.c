@@ -2251,7 +2251,8 @@ static void race_jobs(struct race *rc, struct race_job *jobs, uint32_t count,
 
 		for (uint32_t e = 0; e < count; e++) {
 			race_job_emit(rc, &jobs[e], repeat, round);
-			vsvm_exec_ufence(rc->fd, rc->vm, jobs[e].engine, jobs[e].cb, NULL, 0, jobs[e].ufence);
+			vsvm_exec_ufence(rc->fd, rc->vm, jobs[e].engine,
+					 jobs[e].cb, NULL, 0, jobs[e].ufence);
 		}
 		for (uint32_t e = 0; e < count; e++) {
 			int status = vsvm_ufence_wait_status(rc->fd,
