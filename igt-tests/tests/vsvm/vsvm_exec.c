@@ -1263,8 +1263,7 @@ static void test_exec_race_vm_destroy(int fd)
 			int status = vsvm_ufence_wait_status(fd, ufences[i],
 							      VSVM_JOB_WAIT_NS);
 
-			igt_assert_f(status == 1 || status == -ESRCH ||
-				     status == -ECANCELED,
+			igt_assert_f(status == 1 || status < 0,
 				     "job %d of round %d: status %d\n", i,
 				     round, status);
 			igt_assert_eq_u64(ufences[i]->value, VSVM_UFENCE_DONE);
