@@ -24,6 +24,8 @@
  * - vsvm_vm.c: VMs, their stats and error records (VM_CREATE, VM_DESTROY,
  *   STATS, VM_ERROR), and the clients' fdinfo.
  * - vsvm_exec.c: DRM_IOCTL_VSVM_EXEC, jobs and their syncobjs.
+ * - vsvm_ufence.c: user fences: the records EXEC's jobs write when they
+ *   end, and DRM_IOCTL_VSVM_WAIT_UFENCE.
  * - vsvm_engine.c: engines, the DRM scheduler, job fences and timeouts.
  * - vsvm_cmd.c: command execution and the GPU MMU (translation, faults).
  * - vsvm_fault.c: the GPU fault queues, one per VM, and their handlers.
@@ -53,6 +55,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
+#include "vsvm_ufence.h"
 #include "vsvm_vm.h"
 
 static unsigned int vram_size_mb = 256;
@@ -157,6 +160,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_MADVISE, vsvm_madvise_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_ATTR_QUERY, vsvm_attr_query_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_WAIT_UFENCE, vsvm_wait_ufence_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {
@@ -221,9 +226,13 @@ static int vsvm_probe(struct faux_device *fdev)
 	if (ret)
 		goto err_vram_fini;
 
-	ret = vsvm_engines_init(vdev);
+	ret = vsvm_ufence_init(vdev);
 	if (ret)
 		goto err_fault_fini;
+
+	ret = vsvm_engines_init(vdev);
+	if (ret)
+		goto err_ufence_fini;
 
 	vsvm_debugfs_init(vdev);
 
@@ -246,6 +255,8 @@ static int vsvm_probe(struct faux_device *fdev)
 
 err_engines_fini:
 	vsvm_engines_fini(vdev);
+err_ufence_fini:
+	vsvm_ufence_fini(vdev);
 err_fault_fini:
 	vsvm_fault_fini(vdev);
 err_vram_fini:
@@ -259,6 +270,7 @@ static void vsvm_remove(struct faux_device *fdev)
 
 	drm_dev_unplug(&vdev->drm);
 	vsvm_engines_fini(vdev);
+	vsvm_ufence_fini(vdev);
 	vsvm_fault_fini(vdev);
 	/* every page still in VRAM goes back to system memory first */
 	vsvm_vram_fini(vdev);

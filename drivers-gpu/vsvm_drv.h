@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_device.h>
@@ -71,6 +72,10 @@ struct vsvm_engine;
  * @vms_lock: protects @vms
  * @vms: every VM of the device, for debugfs
  * @fault_wq: unbound workqueue the VMs' fault handlers run on
+ * @ufence_wq: ordered workqueue writing user fence records (vsvm_ufence.c)
+ * @ufence_waitq: woken whenever a job of the device has ended and its user
+ *	fence record (if any) was written; DRM_IOCTL_VSVM_WAIT_UFENCE sleeps
+ *	on it
  *
  * Everything but @stats is set before drm_dev_register() and read-only
  * after, so it needs no lock.
@@ -88,6 +93,8 @@ struct vsvm_device {
 	struct mutex vms_lock;
 	struct list_head vms;
 	struct workqueue_struct *fault_wq;
+	struct workqueue_struct *ufence_wq;
+	wait_queue_head_t ufence_waitq;
 };
 
 /**

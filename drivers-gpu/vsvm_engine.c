@@ -18,10 +18,33 @@
  * and engines carry on.
  *
  * Jobs take GPU page faults, and resolving a fault allocates memory, so an
- * engine's fence may depend on memory allocation. That is only safe because
- * vsvm never waits for its fences in reclaim (it has no buffer objects and
- * no shrinker); a driver with both would need long-running jobs without
- * dma_fences, as xe does for faulting VMs.
+ * engine's fence depends on memory allocation: every vsvm job is a
+ * long-running job in the sense of dma-buf.rst ("Recoverable Hardware Page
+ * Faults Implications"). vsvm takes xe's long-running mode: the job's
+ * fences (the engine's hardware fence and drm_sched's scheduled and
+ * finished fences) never leave the driver. EXEC refuses signal syncs, no
+ * dma_resv or sync_file sees them, and vsvm itself never waits for them
+ * in reclaim (it has no buffer objects and no shrinker). The job's end
+ * reaches user space as a user fence (vsvm_ufence.c), hung on the finished
+ * fence as a callback.
+ *
+ * dma_fence signalling annotations: a dma_fence signalling critical
+ * section (dma_fence_begin_signalling()) says "the fence signals without
+ * waiting for memory or for anything that may wait for a fence"; lockdep
+ * then checks it. A job's execution cannot keep that promise, it faults,
+ * which is acceptable only because its fences are not exported. So, as xe
+ * does not annotate its long-running jobs, vsvm does not put the execution
+ * (vsvm_job_execute(): command fetch, GPU page faults, waits for the fault
+ * handler, which calls hmm_range_fault() and allocates) in a signalling
+ * section. What is annotated is what vsvm does on the way to signalling
+ * that never needs memory: run_job() (initialising and handing out the
+ * hardware fence) and, in the engine's worker, the end of a job from the
+ * moment its result is known: the error record, the counters and
+ * dma_fence_signal(), which runs drm_sched's callbacks and the user
+ * fence's (a queue_work()). Were a fault or an allocation to slip into
+ * those, lockdep would report it. The fault path itself (vsvm_svm.c,
+ * vsvm_fault.c) runs on the fault workqueue, outside any signalling
+ * section, and the engine's worker waits for it outside too.
  */
 
 #include <linux/slab.h>
@@ -71,9 +94,13 @@ static void vsvm_job_work(struct work_struct *work)
 	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
 	struct dma_fence *fence = job->hw_fence;
 	struct vsvm_vm *vm = job->vm;
+	bool cookie;
 	int ret;
 
+	/* Faults: no signalling section (see the DOC above). */
 	ret = vsvm_job_execute(job);
+
+	cookie = dma_fence_begin_signalling();
 	if (ret) {
 		vsvm_vm_set_error(vm, job->seqno, job->engine->index, ret,
 				  job->fault_address, job->fault_access);
@@ -84,6 +111,7 @@ static void vsvm_job_work(struct work_struct *work)
 
 	/* The job may be freed once the fence signals: touch it no more. */
 	dma_fence_signal(fence);
+	dma_fence_end_signalling(cookie);
 	dma_fence_put(fence);
 }
 
@@ -92,14 +120,18 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_engine *engine = job->engine;
 	struct dma_fence *fence = job->hw_fence;
+	bool cookie;
 
 	/* A dependency failed or the entity was killed: do not run. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
+
+	cookie = dma_fence_begin_signalling();
 	if (unlikely(READ_ONCE(job->vm->closed))) {
 		dma_fence_set_error(&sched_job->s_fence->finished,
 				    vsvm_vm_closed_errno(job->vm));
-		return NULL;
+		fence = NULL;
+		goto out;
 	}
 
 	dma_fence_init(fence, &vsvm_hw_fence_ops, &engine->fence_lock,
@@ -107,6 +139,8 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	/* One reference goes to the scheduler, one to the engine. */
 	dma_fence_get(fence);
 	queue_work(engine->wq, &job->work);
+out:
+	dma_fence_end_signalling(cookie);
 	return fence;
 }
 
@@ -189,6 +223,37 @@ void vsvm_job_free(struct vsvm_job *job)
 }
 
 /**
+ * vsvm_engine_entity_fini() - tear down a VM's entity on an engine
+ * @engine: the engine
+ * @entity: the VM's entity on @engine
+ *
+ * drm_sched_entity_fini() kills the entity's queued jobs and removes it
+ * from its run queue, then waits until the scheduler's run_job work is
+ * done with it. In 7.3 that is not enough: a run_job work that selected
+ * the entity before it was removed pops a job and, when more jobs are
+ * queued, drm_sched_rq_pop_entity() inserts the entity into the run
+ * queue's tree again, without looking at &drm_sched_entity.stopped. Once
+ * the VM frees the entity, the tree holds freed memory (the RCU stall in
+ * drm_sched_rq_add_entity() after EXEC racing VM_DESTROY). So the
+ * scheduler's submission is stopped around the teardown: with no run_job
+ * work running or queued, drm_sched_entity_fini() removes the entity for
+ * good, and no work can put it back.
+ *
+ * Context: process context; may sleep (it waits for the engine's current
+ * run_job and free_job works). Takes &vsvm_engine.entity_fini_lock, so
+ * that two teardowns on one engine never restart it under each other.
+ */
+void vsvm_engine_entity_fini(struct vsvm_engine *engine,
+			     struct drm_sched_entity *entity)
+{
+	mutex_lock(&engine->entity_fini_lock);
+	drm_sched_wqueue_stop(&engine->sched);
+	drm_sched_entity_fini(entity);
+	drm_sched_wqueue_start(&engine->sched);
+	mutex_unlock(&engine->entity_fini_lock);
+}
+
+/**
  * vsvm_engines_init() - create the engines of a device
  * @vdev: the device; num_engines and job_timeout_ms are set
  *
@@ -217,6 +282,7 @@ int vsvm_engines_init(struct vsvm_device *vdev)
 		engine->vdev = vdev;
 		engine->index = i;
 		spin_lock_init(&engine->fence_lock);
+		mutex_init(&engine->entity_fini_lock);
 		engine->fence_context = dma_fence_context_alloc(1);
 		args.name = kasprintf(GFP_KERNEL, "vsvm-engine%u", i);
 		if (!args.name) {

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/dma-fence.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -26,6 +27,8 @@ struct vsvm_vm;
  * @fence_context: dma_fence context of the engine's hardware fences
  * @fence_seqno: last hardware fence seqno; only run_job touches it
  * @fence_lock: lock of the engine's hardware fences
+ * @entity_fini_lock: serialises vsvm_engine_entity_fini() calls, each of
+ *	which stops and restarts the scheduler's submission
  */
 struct vsvm_engine {
 	struct vsvm_device *vdev;
@@ -36,6 +39,8 @@ struct vsvm_engine {
 	u64 fence_seqno;
 	/* lock of the engine's hardware fences */
 	spinlock_t fence_lock;
+	/* serialises stopping and restarting @sched around entity_fini */
+	struct mutex entity_fini_lock;
 };
 
 /**
@@ -74,6 +79,8 @@ int vsvm_engines_init(struct vsvm_device *vdev);
 void vsvm_engines_fini(struct vsvm_device *vdev);
 struct vsvm_job *vsvm_job_alloc(struct vsvm_vm *vm, u32 engine);
 void vsvm_job_free(struct vsvm_job *job);
+void vsvm_engine_entity_fini(struct vsvm_engine *engine,
+			     struct drm_sched_entity *entity);
 
 /* vsvm_cmd.c */
 int vsvm_job_execute(struct vsvm_job *job);

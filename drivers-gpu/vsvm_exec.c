@@ -7,9 +7,12 @@
  * DOC: job submission
  *
  * DRM_IOCTL_VSVM_EXEC checks every argument before it takes a reference on
- * anything: unknown flags and non-zero MBZ fields, the engine, a batch
- * that is empty, too large, unaligned, wraps around or reaches beyond the
- * user address space (TASK_SIZE) or the GPU's reach, and each sync. What the command buffer
+ * anything: unknown flags and non-zero MBZ fields, the user fence address,
+ * the engine, a batch that is empty, too large, unaligned, wraps around or
+ * reaches beyond the user address space (TASK_SIZE) or the GPU's reach,
+ * and each sync. A signal sync fails with -EOPNOTSUPP: the job's fences
+ * stay in the driver, and its end is reported through a user fence
+ * (vsvm_ufence.c). What the command buffer
  * holds can only be checked by the engine as it fetches it: a malformed
  * command ends the job with -EINVAL (vsvm_cmd.c).
  *
@@ -19,40 +22,42 @@
  * the caller's memory cgroup.
  */
 
-#include <linux/dma-fence-chain.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_print.h>
-#include <drm/drm_syncobj.h>
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
+#include "vsvm_ufence.h"
 #include "vsvm_vm.h"
 
 #define VSVM_EXEC_MAX_BATCH	SZ_1M
 #define VSVM_EXEC_MAX_SYNCS	64
 
-/**
- * struct vsvm_exec_signal - a syncobj the job's fence goes to
- * @syncobj: the syncobj; a reference is held
- * @chain: preallocated chain node for a timeline point, or NULL
- * @point: the timeline point
- */
-struct vsvm_exec_signal {
-	struct drm_syncobj *syncobj;
-	struct dma_fence_chain *chain;
-	u64 point;
-};
+static int vsvm_exec_check_ufence(const struct drm_vsvm_exec *args)
+{
+	if (!(args->flags & DRM_VSVM_EXEC_UFENCE))
+		return args->ufence_address || args->ufence_value ? -EINVAL : 0;
+	/* the whole record inside the user address space */
+	if (!args->ufence_address ||
+	    !IS_ALIGNED(args->ufence_address, sizeof(u64)) ||
+	    args->ufence_address >= TASK_SIZE ||
+	    TASK_SIZE - args->ufence_address < sizeof(struct drm_vsvm_ufence))
+		return -EINVAL;
+	return 0;
+}
 
 static int vsvm_exec_check(struct vsvm_device *vdev,
 			   const struct drm_vsvm_exec *args)
 {
 	u64 limit;
 
-	if (args->extensions || args->flags || args->pad ||
-	    args->reserved[0] || args->reserved[1])
+	if (args->extensions || args->pad ||
+	    args->flags & ~DRM_VSVM_EXEC_UFENCE)
+		return -EINVAL;
+	if (vsvm_exec_check_ufence(args))
 		return -EINVAL;
 	if (args->engine >= vdev->num_engines)
 		return -EINVAL;
@@ -73,6 +78,10 @@ static int vsvm_exec_check(struct vsvm_device *vdev,
 	return 0;
 }
 
+/*
+ * Every VM faults: its jobs' fences must not leave the driver (see the DOC
+ * of vsvm_ufence.c), so a signal sync is not supported.
+ */
 static int vsvm_exec_check_sync(const struct drm_vsvm_sync *sync)
 {
 	if (sync->flags & ~(DRM_VSVM_SYNC_SIGNAL | DRM_VSVM_SYNC_TIMELINE))
@@ -81,61 +90,41 @@ static int vsvm_exec_check_sync(const struct drm_vsvm_sync *sync)
 		return -EINVAL;
 	if (!(sync->flags & DRM_VSVM_SYNC_TIMELINE) && sync->point)
 		return -EINVAL;
+	if (sync->flags & DRM_VSVM_SYNC_SIGNAL)
+		return -EOPNOTSUPP;
 	return 0;
 }
 
-/*
- * Add the wait syncs as job dependencies and look up the signal syncs.
- * Fills @signals and *@num_signals; the caller releases them.
- */
-static int vsvm_exec_syncs(struct drm_file *file, struct vsvm_job *job,
-			   const struct drm_vsvm_sync *syncs, u32 num_syncs,
-			   struct vsvm_exec_signal *signals, u32 *num_signals)
+/* Check every sync before anything is looked up. */
+static int vsvm_exec_check_syncs(const struct drm_vsvm_sync *syncs,
+				 u32 num_syncs)
 {
 	u32 i;
 	int ret;
 
 	for (i = 0; i < num_syncs; i++) {
-		const struct drm_vsvm_sync *s = &syncs[i];
-		struct vsvm_exec_signal *sig;
-
-		ret = vsvm_exec_check_sync(s);
+		ret = vsvm_exec_check_sync(&syncs[i]);
 		if (ret)
 			return ret;
-
-		if (!(s->flags & DRM_VSVM_SYNC_SIGNAL)) {
-			ret = drm_sched_job_add_syncobj_dependency(&job->base,
-								   file,
-								   s->handle,
-								   s->point);
-			if (ret)
-				return ret;
-			continue;
-		}
-
-		sig = &signals[(*num_signals)];
-		sig->syncobj = drm_syncobj_find(file, s->handle);
-		if (!sig->syncobj)
-			return -ENOENT;
-		(*num_signals)++;
-		sig->point = s->point;
-		if (s->flags & DRM_VSVM_SYNC_TIMELINE) {
-			sig->chain = dma_fence_chain_alloc();
-			if (!sig->chain)
-				return -ENOMEM;
-		}
 	}
 	return 0;
 }
 
-static void vsvm_exec_signals_put(struct vsvm_exec_signal *signals, u32 n)
+/* Add the wait syncs as job dependencies. */
+static int vsvm_exec_syncs(struct drm_file *file, struct vsvm_job *job,
+			   const struct drm_vsvm_sync *syncs, u32 num_syncs)
 {
 	u32 i;
+	int ret;
 
-	for (i = 0; i < n; i++) {
-		dma_fence_chain_free(signals[i].chain);
-		drm_syncobj_put(signals[i].syncobj);
+	for (i = 0; i < num_syncs; i++) {
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   syncs[i].handle,
+							   syncs[i].point);
+		if (ret)
+			return ret;
 	}
+	return 0;
 }
 
 /**
@@ -144,25 +133,23 @@ static void vsvm_exec_signals_put(struct vsvm_exec_signal *signals, u32 n)
  * @data: &struct drm_vsvm_exec
  * @file: the caller's DRM file
  *
- * Queues a command buffer on an engine of a VM, with syncobjs to wait for
- * and to signal.
+ * Queues a command buffer on an engine of a VM, with syncobjs to wait for,
+ * and a user fence record to write when the job ends.
  *
  * Return: 0; -EINVAL for invalid arguments (see &struct drm_vsvm_exec);
- * -ENOENT for an unknown VM or syncobj, or a VM destroyed meanwhile by
- * another thread (a job EXEC accepted always completes, if need be with
- * an error); -EINTR when a signal came first; -EACCES when the caller is
- * not the process the VM mirrors; -ENOSPC when the VM has
- * VSVM_MAX_JOBS_PER_VM jobs in flight; -EFAULT for a bad syncs pointer;
- * -ENOMEM.
+ * -EOPNOTSUPP for a signal sync; -ENOENT for an unknown VM or syncobj, or
+ * a VM destroyed meanwhile by another thread (a job EXEC accepted always
+ * completes, if need be with an error, and writes its user fence); -EINTR
+ * when a signal came first; -EACCES when the caller is not the process the
+ * VM mirrors; -ENOSPC when the VM has VSVM_MAX_JOBS_PER_VM jobs in flight;
+ * -EFAULT for a bad syncs pointer; -ENOMEM.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_exec *args = data;
-	struct vsvm_exec_signal *signals = NULL;
 	struct drm_vsvm_sync *syncs = NULL;
-	struct dma_fence *fence;
-	u32 num_signals = 0, i;
+	struct vsvm_ufence *uf = NULL;
 	struct vsvm_job *job;
 	struct vsvm_vm *vm;
 	int ret;
@@ -176,15 +163,16 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (args->num_syncs) {
 		syncs = kvmalloc_array(args->num_syncs, sizeof(*syncs),
 				       GFP_KERNEL_ACCOUNT);
-		signals = kvcalloc(args->num_syncs, sizeof(*signals),
-				   GFP_KERNEL_ACCOUNT);
-		if (!syncs || !signals) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
+		if (!syncs)
+			return -ENOMEM;
 		if (copy_from_user(syncs, u64_to_user_ptr(args->syncs),
 				   args->num_syncs * sizeof(*syncs))) {
 			ret = -EFAULT;
+			goto out_free;
+		}
+		ret = vsvm_exec_check_syncs(syncs, args->num_syncs);
+		if (ret) {
+			drm_dbg_driver(drm, "exec: invalid sync\n");
 			goto out_free;
 		}
 	}
@@ -193,6 +181,15 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	ret = vsvm_vm_lookup_owned(file->driver_priv, args->vm_id, &vm);
 	if (ret)
 		goto out_free;
+
+	if (args->flags & DRM_VSVM_EXEC_UFENCE) {
+		uf = vsvm_ufence_create(vdev, vm->mm, args->ufence_address,
+					args->ufence_value);
+		if (!uf) {
+			ret = -ENOMEM;
+			goto out_put_vm;
+		}
+	}
 
 	/* Given back by vsvm_job_free(). */
 	if (atomic_inc_return(&vm->jobs_in_flight) > VSVM_MAX_JOBS_PER_VM) {
@@ -220,25 +217,15 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (ret)
 		goto out_unlock;
 
-	ret = vsvm_exec_syncs(file, job, syncs, args->num_syncs, signals,
-			      &num_signals);
+	ret = vsvm_exec_syncs(file, job, syncs, args->num_syncs);
 	if (ret)
 		goto out_cleanup_job;
 
 	drm_sched_job_arm(&job->base);
 	job->seqno = atomic64_inc_return(&vm->seqno);
-	fence = &job->base.s_fence->finished;
-
-	for (i = 0; i < num_signals; i++) {
-		if (signals[i].chain) {
-			drm_syncobj_add_point(signals[i].syncobj,
-					      signals[i].chain, fence,
-					      signals[i].point);
-			signals[i].chain = NULL;
-		} else {
-			drm_syncobj_replace_fence(signals[i].syncobj, fence);
-		}
-	}
+	/* From here on the job completes: its fence signals, even if killed. */
+	if (uf)
+		vsvm_ufence_attach(uf, &job->base.s_fence->finished);
 	args->seqno = job->seqno;
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&vm->submit_lock);
@@ -250,14 +237,14 @@ out_unlock:
 	mutex_unlock(&vm->submit_lock);
 out_free_job:
 	vsvm_job_free(job);
+	vsvm_ufence_free(uf);
 	goto out_put_vm;
 out_dec_jobs:
 	atomic_dec(&vm->jobs_in_flight);
+	vsvm_ufence_free(uf);
 out_put_vm:
 	vsvm_vm_put(vm);
 out_free:
-	vsvm_exec_signals_put(signals, num_signals);
-	kvfree(signals);
 	kvfree(syncs);
 	return ret;
 }

@@ -181,7 +181,8 @@ static void vsvm_vm_close(struct vsvm_vm *vm)
 	WRITE_ONCE(vm->closed, true);
 	mutex_unlock(&vm->submit_lock);
 	for (i = 0; i < vm->vdev->num_engines; i++)
-		drm_sched_entity_fini(&vm->entities[i]);
+		vsvm_engine_entity_fini(&vm->vdev->engines[i],
+					&vm->entities[i]);
 	vsvm_vm_put(vm);
 }
 

@@ -247,7 +247,7 @@ int vsvm_vm_error(vsvm_device_handle dev, uint32_t vm_id,
 		  struct drm_vsvm_vm_error *err);
 
 /*
- * Jobs and syncobjs (vsvm_exec.c)
+ * Jobs, user fences and syncobjs (vsvm_exec.c)
  */
 
 /** Largest command buffer a job may run, in bytes (the kernel's limit). */
@@ -260,15 +260,26 @@ int vsvm_vm_error(vsvm_device_handle dev, uint32_t vm_id,
 typedef struct vsvm_cmdbuf *vsvm_cmdbuf_handle;
 
 /**
- * Queue a command buffer on an engine of a VM (DRM_IOCTL_VSVM_EXEC).
+ * Queue a command buffer on an engine of a VM (DRM_IOCTL_VSVM_EXEC), with
+ * a user fence.
  *
  * The commands are read by the GPU at \p batch_address, a GPU address that
  * is the CPU address of the buffer (see vsvm_cmdbuf_address()); the memory
  * must stay mapped and unchanged until the job has completed. The job runs
- * once every wait sync has signalled; its fence is installed in every
- * signal sync (DRM_VSVM_SYNC_SIGNAL) when it is queued. A job that fails
- * signals its fence with an error, which vsvm_syncobj_fence_status()
- * reports, and leaves an error record (vsvm_vm_error()).
+ * once every wait sync has signalled. Every VM takes GPU page faults, so
+ * a job's fence never leaves the kernel: signal syncs (DRM_VSVM_SYNC_SIGNAL)
+ * are refused with -EOPNOTSUPP. When the job ends, successfully or not
+ * (also when its VM is destroyed first), the kernel writes the record at
+ * \p ufence: its error field (0 or the job's negative errno: -EFAULT,
+ * -EACCES, -EINVAL, -ETIMEDOUT, -ESRCH, -ECANCELED as documented with
+ * DRM_IOCTL_VSVM_EXEC), then, ordered after it, its value field
+ * (\p ufence_value). Wait for it with vsvm_wait_ufence(). A job that fails
+ * also leaves an error record (vsvm_vm_error()).
+ *
+ * The record is memory of the calling process (malloc() memory is fine:
+ * the VM mirrors the process) and must stay allocated and mapped until
+ * the value has been written; the kernel does not write it once the
+ * process has exited.
  *
  * \param [in]  dev            Device handle.
  * \param [in]  vm_id          The VM the job runs in.
@@ -278,23 +289,42 @@ typedef struct vsvm_cmdbuf *vsvm_cmdbuf_handle;
  *                             8-byte aligned.
  * \param [in]  batch_size     Size of the commands in bytes: a multiple of
  *                             8, from 8 to VSVM_EXEC_MAX_BATCH_SIZE.
- * \param [in]  syncs          Array of \p num_syncs syncobjs to wait for or
- *                             to signal; may be NULL when \p num_syncs is 0.
+ * \param [in]  syncs          Array of \p num_syncs syncobjs to wait for;
+ *                             may be NULL when \p num_syncs is 0.
  * \param [in]  num_syncs      Number of entries of \p syncs, at most
  *                             VSVM_EXEC_MAX_SYNCS.
+ * \param [in]  ufence         The user fence record, 8-byte aligned, or
+ *                             NULL for none.
+ * \param [in]  ufence_value   Value written to \p ufence->value when the
+ *                             job ends; ignored without \p ufence.
  * \param [out] seqno          Sequence number of the job on its VM, from 1;
  *                             may be NULL.
  *
  * \return 0 on success, or a negative errno:
  *         -EINVAL if \p dev is NULL, if \p syncs is NULL with a non-zero
  *         \p num_syncs, or if the kernel rejects the job (engine out of
- *         range, bad batch size or alignment, too many syncs, bad sync
- *         flags, a wait syncobj without a fence);
+ *         range, bad batch size or alignment, a misaligned \p ufence,
+ *         too many syncs, bad sync flags, a wait syncobj without a fence);
+ *         -EOPNOTSUPP for a sync with DRM_VSVM_SYNC_SIGNAL;
  *         -ENOENT for an unknown VM or syncobj;
  *         -EACCES when the calling process is not the one whose address
  *         space the VM mirrors (a child after fork());
  *         -EFAULT for a bad \p syncs array;
  *         other errors of the ioctl.
+ */
+int vsvm_exec_ufence(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
+		     uint64_t batch_address, uint32_t batch_size,
+		     const struct drm_vsvm_sync *syncs, uint32_t num_syncs,
+		     struct drm_vsvm_ufence *ufence, uint64_t ufence_value,
+		     uint64_t *seqno);
+
+/**
+ * Queue a command buffer on an engine of a VM, without a user fence: as
+ * vsvm_exec_ufence() with a NULL \p ufence. Nothing tells when such a job
+ * has ended but its effects (or a later job's user fence on the same
+ * engine and VM, as the engine runs a VM's jobs in order).
+ *
+ * \return as vsvm_exec_ufence().
  */
 int vsvm_exec(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
 	      uint64_t batch_address, uint32_t batch_size,
@@ -302,8 +332,42 @@ int vsvm_exec(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
 	      uint64_t *seqno);
 
 /**
- * Get the status of the fence a syncobj holds: whether the job behind it
- * has completed, and whether it failed.
+ * Wait until a 64-bit value in the calling process's memory meets a
+ * condition (DRM_IOCTL_VSVM_WAIT_UFENCE):
+ * (*\p address & \p mask) OP (\p value & \p mask), unsigned.
+ *
+ * The kernel checks the value at once and again whenever a job of the
+ * device ends, so a user fence written by a job (vsvm_exec_ufence()) ends
+ * the wait; a value written by the CPU is seen at the next job end or at
+ * the deadline. A signal restarts the wait with the same deadline.
+ *
+ * \param [in]  dev          Device handle.
+ * \param [in]  address      The value, 8-byte aligned (the value field of
+ *                           a struct drm_vsvm_ufence, for instance).
+ * \param [in]  value        The value to compare with.
+ * \param [in]  mask         Bits that count; not 0.
+ * \param [in]  op           DRM_VSVM_UFENCE_OP_EQ, _NEQ, _GT, _GTE, _LT
+ *                           or _LTE.
+ * \param [in]  deadline_ns  Absolute CLOCK_MONOTONIC time in nanoseconds;
+ *                           a time in the past checks once; INT64_MAX waits
+ *                           for ever.
+ *
+ * \return 0 once the condition holds, or a negative errno:
+ *         -ETIME if the deadline passed first;
+ *         -EINVAL if \p dev or \p address is NULL, \p deadline_ns is
+ *         negative, or the kernel rejects the arguments (unknown \p op,
+ *         \p mask 0, misaligned \p address);
+ *         -EFAULT if \p address cannot be read;
+ *         other errors of the ioctl.
+ */
+int vsvm_wait_ufence(vsvm_device_handle dev, const void *address,
+		     uint64_t value, uint64_t mask, uint16_t op,
+		     int64_t deadline_ns);
+
+/**
+ * Get the status of the fence a syncobj holds (a fence a job may wait
+ * for: vsvm jobs never install theirs): whether it has signalled, and
+ * with which error.
  *
  * The fence is exported as a sync_file, whose status SYNC_IOC_FILE_INFO
  * reads; the sync_file is closed again. Meant for binary syncobjs; for a
@@ -331,13 +395,15 @@ int vsvm_syncobj_fence_status(vsvm_device_handle dev, uint32_t syncobj,
 /**
  * Run a command buffer and wait for it to complete.
  *
- * Creates a binary syncobj, queues \p cb on \p engine of VM \p vm_id with
- * the syncobj as its only (signal) sync, waits for the job's fence, reads
- * its status, and destroys the syncobj.
+ * Allocates a user fence record (malloc()), queues \p cb on \p engine of
+ * VM \p vm_id with it (vsvm_exec_ufence()), waits for the kernel to write
+ * it (vsvm_wait_ufence()) and reads the job's error from it.
  *
  * When the wait times out (-ETIME), the job may still be queued or
  * running: \p cb must then stay untouched until the job is known to have
- * completed, which is the case once vsvm_vm_destroy() has returned.
+ * completed, which is the case once vsvm_vm_destroy() has returned, and
+ * the 16-byte record stays allocated for good (the kernel writes it when
+ * the job ends).
  *
  * \param [in]  dev          Device handle.
  * \param [in]  vm_id        The VM the job runs in.
@@ -345,18 +411,18 @@ int vsvm_syncobj_fence_status(vsvm_device_handle dev, uint32_t syncobj,
  * \param [in]  cb           The command buffer, with at least one command.
  * \param [in]  timeout_ns   How long to wait, in nanoseconds from now: 0
  *                           only checks; INT64_MAX waits for ever.
- * \param [out] job_status   Status of the job's fence, as
- *                           vsvm_syncobj_fence_status() reports it: 1 if
- *                           the job succeeded, a negative errno if it
- *                           failed. May be NULL.
+ * \param [out] job_status   1 if the job succeeded, or the negative errno
+ *                           it failed with (see vsvm_exec_ufence()). May
+ *                           be NULL.
  *
  * \return 0 when the job has completed, successfully or not (see
  *         \p job_status), or a negative errno:
  *         -EINVAL if \p dev or \p cb is NULL, \p cb is empty, or
  *         \p timeout_ns is negative;
  *         -ETIME if the job did not complete within \p timeout_ns;
- *         the errors of vsvm_exec() if the job could not be queued;
- *         other errors of the syncobj ioctls.
+ *         -ENOMEM if the record cannot be allocated;
+ *         the errors of vsvm_exec_ufence() if the job could not be queued;
+ *         other errors of vsvm_wait_ufence().
  */
 int vsvm_exec_wait(vsvm_device_handle dev, uint32_t vm_id, uint32_t engine,
 		   vsvm_cmdbuf_handle cb, int64_t timeout_ns, int *job_status);

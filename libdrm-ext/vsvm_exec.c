@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,9 @@
 #include <xf86drm.h>
 
 #include "vsvm_internal.h"
+
+/* The value vsvm_exec_wait() has the kernel write when its job ends. */
+#define VSVM_UFENCE_SIGNALLED	1
 
 /*
  * libdrm's syncobj functions fail with -1 and errno set (drmSyncobjCreate,
@@ -27,11 +31,13 @@ static int vsvm_drm_error(int ret)
 	return ret < -1 ? ret : -EIO;
 }
 
-vsvm_public int vsvm_exec(vsvm_device_handle dev, uint32_t vm_id,
-			  uint32_t engine, uint64_t batch_address,
-			  uint32_t batch_size,
-			  const struct drm_vsvm_sync *syncs, uint32_t num_syncs,
-			  uint64_t *seqno)
+vsvm_public int vsvm_exec_ufence(vsvm_device_handle dev, uint32_t vm_id,
+				 uint32_t engine, uint64_t batch_address,
+				 uint32_t batch_size,
+				 const struct drm_vsvm_sync *syncs,
+				 uint32_t num_syncs,
+				 struct drm_vsvm_ufence *ufence,
+				 uint64_t ufence_value, uint64_t *seqno)
 {
 	struct drm_vsvm_exec args;
 
@@ -47,12 +53,50 @@ vsvm_public int vsvm_exec(vsvm_device_handle dev, uint32_t vm_id,
 	args.batch_size = batch_size;
 	args.num_syncs = num_syncs;
 	args.syncs = (uintptr_t)syncs;
+	if (ufence) {
+		args.flags = DRM_VSVM_EXEC_UFENCE;
+		args.ufence_address = (uintptr_t)ufence;
+		args.ufence_value = ufence_value;
+	}
 
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &args))
 		return -errno;
 
 	if (seqno)
 		*seqno = args.seqno;
+	return 0;
+}
+
+vsvm_public int vsvm_exec(vsvm_device_handle dev, uint32_t vm_id,
+			  uint32_t engine, uint64_t batch_address,
+			  uint32_t batch_size,
+			  const struct drm_vsvm_sync *syncs, uint32_t num_syncs,
+			  uint64_t *seqno)
+{
+	return vsvm_exec_ufence(dev, vm_id, engine, batch_address, batch_size,
+				syncs, num_syncs, NULL, 0, seqno);
+}
+
+vsvm_public int vsvm_wait_ufence(vsvm_device_handle dev,
+				 const void *address, uint64_t value,
+				 uint64_t mask, uint16_t op,
+				 int64_t deadline_ns)
+{
+	struct drm_vsvm_wait_ufence args;
+
+	if (!dev || !address || deadline_ns < 0)
+		return -EINVAL;
+
+	memset(&args, 0, sizeof(args));
+	args.address = (uintptr_t)address;
+	args.value = value;
+	args.mask = mask;
+	args.op = op;
+	args.timeout = deadline_ns;
+
+	/* drmIoctl() restarts on EINTR: the deadline is absolute. */
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_WAIT_UFENCE, &args))
+		return -errno;
 	return 0;
 }
 
@@ -103,44 +147,45 @@ vsvm_public int vsvm_exec_wait(vsvm_device_handle dev, uint32_t vm_id,
 			       uint32_t engine, vsvm_cmdbuf_handle cb,
 			       int64_t timeout_ns, int *job_status)
 {
-	struct drm_vsvm_sync sync;
+	struct drm_vsvm_ufence *rec;
 	int64_t deadline;
-	uint32_t handle;
-	int ret, status;
+	int ret;
 
 	if (!dev || !cb || !cb->size || timeout_ns < 0)
 		return -EINVAL;
 
-	ret = drmSyncobjCreate(dev->fd, 0, &handle);
-	if (ret)
-		return vsvm_drm_error(ret);
-
-	memset(&sync, 0, sizeof(sync));
-	sync.handle = handle;
-	sync.flags = DRM_VSVM_SYNC_SIGNAL;
-
-	ret = vsvm_exec(dev, vm_id, engine, (uintptr_t)cb->map,
-			(uint32_t)cb->size, &sync, 1, NULL);
-	if (ret)
-		goto out;
-
 	ret = vsvm_deadline(timeout_ns, &deadline);
 	if (ret)
-		goto out;
+		return ret;
 
-	/* The fence is in the syncobj since the exec: no WAIT_FOR_SUBMIT. */
-	ret = drmSyncobjWait(dev->fd, &handle, 1, deadline, 0, NULL);
-	if (ret) {
-		ret = vsvm_drm_error(ret);
-		goto out;
+	/* malloc() memory of the process: the VM mirrors it. */
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return -ENOMEM;
+
+	ret = vsvm_exec_ufence(dev, vm_id, engine, (uintptr_t)cb->map,
+			       (uint32_t)cb->size, NULL, 0, rec,
+			       VSVM_UFENCE_SIGNALLED, NULL);
+	if (ret)
+		goto out_free;
+
+	ret = vsvm_wait_ufence(dev, &rec->value, VSVM_UFENCE_SIGNALLED,
+			       UINT64_MAX, DRM_VSVM_UFENCE_OP_EQ, deadline);
+	if (ret == -ETIME) {
+		/*
+		 * The kernel writes the record when the job ends, later: it
+		 * must stay allocated (16 bytes left behind for good).
+		 */
+		return ret;
 	}
+	if (ret)
+		goto out_free;
 
-	ret = vsvm_syncobj_fence_status(dev, handle, &status);
-	if (!ret && job_status)
-		*job_status = status;
+	/* The kernel wrote the error before the value. */
+	if (job_status)
+		*job_status = rec->error ? rec->error : 1;
 
-out:
-	/* The job keeps its fence; only the syncobj goes. */
-	drmSyncobjDestroy(dev->fd, handle);
+out_free:
+	free(rec);
 	return ret;
 }

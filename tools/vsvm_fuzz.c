@@ -72,6 +72,7 @@ struct drm_set_client_name {
 #define MAX_SYNCOBJS	64
 #define MAX_VMS		4
 #define CHECK_EVERY	256
+#define NUM_UFENCES	64	/* user fence records, used in turn */
 
 /* errno classes, as bits (EOPNOTSUPP is 95) */
 typedef unsigned __int128 emask;
@@ -101,7 +102,9 @@ struct fuzz {
 	unsigned int nvms;
 	uint32_t syncobjs[MAX_SYNCOBJS];
 	unsigned int nsyncobjs;
-	uint32_t job_syncobj;
+	uint32_t job_syncobj;	/* signalled: a valid wait sync */
+	struct drm_vsvm_ufence *ufences;	/* NUM_UFENCES, heap */
+	unsigned int next_ufence;
 	unsigned int num_engines;
 	unsigned int job_timeout_ms;
 	bool safe_core, verbose;
@@ -652,17 +655,28 @@ static size_t gen_cmd(struct fuzz *f, uint8_t *p, size_t room)
 	return size;
 }
 
-/* Wait for the job syncobj; the job ends by the job timeout at worst. */
-static void wait_job(struct fuzz *f)
+/*
+ * Wait for the job's user fence record; the job ends by the job timeout at
+ * worst. A mutated EXEC may have dropped the flag or moved the record:
+ * then there is nothing to wait for (a late write lands in a record slot
+ * nothing else uses).
+ */
+static void wait_job(struct fuzz *f, const struct drm_vsvm_exec *x,
+		     struct drm_vsvm_ufence *uf, uint64_t value)
 {
-	int64_t deadline = now_ns() +
-			   (int64_t)(f->job_timeout_ms + 4000) * 1000000;
-	uint32_t h = f->job_syncobj;
-	int ret;
+	struct drm_vsvm_wait_ufence w = {
+		.address = (uintptr_t)&uf->value,
+		.value = value,
+		.mask = ~0ull,
+		.op = DRM_VSVM_UFENCE_OP_EQ,
+		.timeout = now_ns() +
+			   (int64_t)(f->job_timeout_ms + 4000) * 1000000,
+	};
 
-	/* no WAIT_FOR_SUBMIT: a mutated EXEC may not have signalled it */
-	ret = drmSyncobjWait(f->fd, &h, 1, deadline, 0, NULL);
-	if (ret && errno != EINVAL)	/* EINVAL: it has no fence */
+	if (!(x->flags & DRM_VSVM_EXEC_UFENCE) ||
+	    x->ufence_address != (uintptr_t)uf || x->ufence_value != value)
+		return;
+	if (ioctl(f->fd, DRM_IOCTL_VSVM_WAIT_UFENCE, &w))
 		record_fail(f, &f->fail_device, "job did not end: %s",
 			    strerror(errno));
 }
@@ -673,8 +687,10 @@ static void op_exec(struct fuzz *f)
 	uint32_t ncmds = 1 + below(f, 16), i, nsyncs;
 	struct drm_vsvm_exec x;
 	uint64_t *flg = (uint64_t *)f->a.flg;
+	struct drm_vsvm_ufence *uf;
 	size_t used = 0, n;
 	uint8_t *batch;
+	uint64_t value;
 	int err;
 
 	for (i = 0; i < FLG_SIZE / 8; i++)
@@ -693,18 +709,21 @@ static void op_exec(struct fuzz *f)
 	if (chance(f, 16) && used > 8)
 		used -= 8;
 
-	/* the job syncobj is signalled; others are waited for */
-	nsyncs = 1 + below(f, 3);
+	/*
+	 * Wait syncs (the job syncobj is signalled, others may have no
+	 * fence); now and then a signal sync, refused since 0.6.
+	 */
+	nsyncs = below(f, 4);
 	memset(syncs, 0, nsyncs * sizeof(*syncs));
-	syncs[0].handle = f->job_syncobj;
-	syncs[0].flags = DRM_VSVM_SYNC_SIGNAL;
-	for (i = 1; i < nsyncs; i++) {
-		syncs[i].handle = some_syncobj(f);
-		if (chance(f, 2))
+	for (i = 0; i < nsyncs; i++) {
+		syncs[i].handle = i ? some_syncobj(f) : f->job_syncobj;
+		if (chance(f, 8))
 			syncs[i].flags = DRM_VSVM_SYNC_SIGNAL;
 	}
-	/* nothing to wait for ahead of this job: reset the job syncobj */
-	drmSyncobjReset(f->fd, &f->job_syncobj, 1);
+	/* a fresh record slot, cleared, and a value of its own */
+	uf = &f->ufences[f->next_ufence++ % NUM_UFENCES];
+	memset(uf, 0, sizeof(*uf));
+	value = rnd(f) | 1;
 
 	memset(&x, 0, sizeof(x));
 	x.vm_id = f->nvms ? f->vms[0] : 1;
@@ -717,14 +736,49 @@ static void op_exec(struct fuzz *f)
 	x.syncs = (uintptr_t)syncs;
 	if (chance(f, 16))
 		x.syncs = some_ptr(f, f->a.arr, ARR_SIZE, 24 * nsyncs);
+	x.flags = DRM_VSVM_EXEC_UFENCE;
+	x.ufence_address = (uintptr_t)uf;
+	x.ufence_value = value;
+	/* rarely a record elsewhere: misaligned, unmapped, kernel... */
+	if (chance(f, 16))
+		x.ufence_address = some_ptr(f, f->a.arr, ARR_SIZE, 16);
 	mutate(f, &x, sizeof(x));
 	/* a mutated VM or engine may not exist: that is an errno, fine */
 	err = do_ioctl(f, DRM_IOCTL_VSVM_EXEC, &x);
-	judge(f, err, E_COMMON | E_LOOKUP | E_PTR | E_BOUND,
+	judge(f, err, E_COMMON | E_LOOKUP | E_PTR | E_BOUND | E(EOPNOTSUPP),
 	      x.num_syncs > 64 ||
 	      span_ok(f, x.syncs, (uint64_t)x.num_syncs * 24, false));
 	if (!err)
-		wait_job(f);
+		wait_job(f, &x, uf, value);
+}
+
+/*
+ * WAIT_UFENCE on a value in the arena (a record slot, a flag word, a
+ * guard page, a kernel address...), with any op, mask and flags, and a
+ * deadline that is now, past, or a millisecond away: never a long wait.
+ */
+static void op_wait_ufence(struct fuzz *f)
+{
+	uint64_t *word = (uint64_t *)f->a.flg + below(f, FLG_SIZE / 8);
+	struct drm_vsvm_wait_ufence w;
+	int err;
+
+	memset(&w, 0, sizeof(w));
+	w.address = chance(f, 2) ? (uintptr_t)word :
+		    (uintptr_t)&f->ufences[below(f, NUM_UFENCES)].value;
+	if (chance(f, 8))
+		w.address = some_ptr(f, f->a.flg, FLG_SIZE, 8);
+	w.value = chance(f, 2) ? *word : interesting64(f);
+	w.mask = chance(f, 2) ? ~0ull : interesting64(f);
+	w.op = 1 + below(f, 6);
+	w.timeout = chance(f, 2) ? 0 : now_ns() + 1000000;
+	mutate(f, &w, sizeof(w));
+	/* whatever the mutation did: never more than a millisecond */
+	if (w.timeout > now_ns() + 1000000)
+		w.timeout = now_ns() + 1000000;
+	err = do_ioctl(f, DRM_IOCTL_VSVM_WAIT_UFENCE, &w);
+	judge(f, err, E_COMMON | E(ETIME) | E_PTR,
+	      span_ok(f, w.address, 8, false));
 }
 
 /* ---- DRM core ioctls ---- */
@@ -1090,6 +1144,7 @@ static const struct op {
 	{ "VSVM_RESIDENCY", op_residency, 2 },
 	{ "VSVM_MADVISE", op_madvise, 3 },
 	{ "VSVM_ATTR_QUERY", op_attr_query, 2 },
+	{ "VSVM_WAIT_UFENCE", op_wait_ufence, 2 },
 	{ "VERSION", op_version, 1 },
 	{ "GET_CAP", op_get_cap, 1 },
 	{ "SET_CLIENT_CAP", op_set_client_cap, 1 },
@@ -1299,8 +1354,12 @@ static int fuzz_init(struct fuzz *f)
 		return ret;
 	f->num_engines = qd.num_engines;
 	f->job_timeout_ms = read_param("job_timeout_ms", 10000);
-	if (drmSyncobjCreate(f->fd, 0, &f->job_syncobj))
+	if (drmSyncobjCreate(f->fd, DRM_SYNCOBJ_CREATE_SIGNALED,
+			      &f->job_syncobj))
 		return -errno;
+	f->ufences = calloc(NUM_UFENCES, sizeof(*f->ufences));
+	if (!f->ufences)
+		return -ENOMEM;
 	/* the VMs of f->fd, through the raw ioctl */
 	while (f->nvms < 2) {
 		struct drm_vsvm_vm_create c = {

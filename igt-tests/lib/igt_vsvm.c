@@ -19,10 +19,13 @@
  * command each, returning its GPU address (what DRM_IOCTL_VSVM_VM_ERROR
  * reports for a malformed command).
  *
- * A job's result is the status of its fence: vsvm_exec_wait() submits a
- * buffer with a binary syncobj to signal, waits for it and returns the
- * status of the fence as a sync_file reports it: 1 when the job succeeded,
- * a negative errno when it failed.
+ * A job's result is its user fence record (struct drm_vsvm_ufence, in the
+ * test's memory): every vsvm VM takes page faults, so a job's fence never
+ * leaves the kernel (signal syncs fail with -EOPNOTSUPP). vsvm_exec_ufence()
+ * submits a buffer with a record for the kernel to write when the job
+ * ends, vsvm_ufence_wait_status() waits for it with
+ * DRM_IOCTL_VSVM_WAIT_UFENCE and returns 1 when the job succeeded, a
+ * negative errno when it failed; vsvm_exec_wait() does both.
  */
 
 #include <dirent.h>
@@ -1081,23 +1084,157 @@ uint64_t vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
 }
 
 /**
- * vsvm_exec_signal:
+ * vsvm_ufence_create:
+ *
+ * Returns: a zeroed user fence record in the test's (malloc) memory. It must
+ * stay allocated until every job given it has written it.
+ */
+struct drm_vsvm_ufence *vsvm_ufence_create(void)
+{
+	struct drm_vsvm_ufence *uf = calloc(1, sizeof(*uf));
+
+	igt_assert(uf);
+	return uf;
+}
+
+/**
+ * vsvm_ufence_destroy:
+ * @uf: a record no pending job will write, or NULL
+ */
+void vsvm_ufence_destroy(struct drm_vsvm_ufence *uf)
+{
+	free(uf);
+}
+
+/**
+ * __vsvm_exec_ufence:
+ * @fd: a vsvm DRM file descriptor
+ * @vm_id: the VM
+ * @engine: the engine
+ * @cb: the command buffer, with at least one command
+ * @syncs: syncobjs to wait for, or NULL
+ * @num_syncs: number of entries in @syncs
+ * @uf: the user fence record the job writes when it ends; zeroed here
+ *
+ * Submits the commands of @cb with @uf (value VSVM_UFENCE_DONE); on
+ * success @cb->seqno is the job's sequence number.
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_exec_ufence(int fd, uint32_t vm_id, uint32_t engine,
+		       struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
+		       uint32_t num_syncs, struct drm_vsvm_ufence *uf)
+{
+	struct drm_vsvm_exec exec = {
+		.vm_id = vm_id,
+		.engine = engine,
+		.batch_address = vsvm_cmdbuf_address(cb),
+		.batch_size = cb->len,
+		.num_syncs = num_syncs,
+		.syncs = to_user_pointer(syncs),
+		.flags = DRM_VSVM_EXEC_UFENCE,
+		.ufence_address = to_user_pointer(uf),
+		.ufence_value = VSVM_UFENCE_DONE,
+	};
+	int err;
+
+	memset(uf, 0, sizeof(*uf));
+	err = __vsvm_exec(fd, &exec);
+	if (!err)
+		cb->seqno = exec.seqno;
+
+	return err;
+}
+
+/**
+ * vsvm_exec_ufence:
  * @fd: a vsvm DRM file descriptor
  * @vm_id: the VM
  * @engine: the engine
  * @cb: the command buffer
- * @syncobj: a binary syncobj the job's fence is installed in
+ * @syncs: syncobjs to wait for, or NULL
+ * @num_syncs: number of entries in @syncs
+ * @uf: the user fence record the job writes when it ends
  *
- * Submits @cb with one signal syncobj, asserting success.
+ * Like __vsvm_exec_ufence(), asserting success.
  *
  * Returns: the job's sequence number.
  */
-uint64_t vsvm_exec_signal(int fd, uint32_t vm_id, uint32_t engine,
-			  struct vsvm_cmdbuf *cb, uint32_t syncobj)
+uint64_t vsvm_exec_ufence(int fd, uint32_t vm_id, uint32_t engine,
+			  struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
+			  uint32_t num_syncs, struct drm_vsvm_ufence *uf)
 {
-	struct drm_vsvm_sync sync = vsvm_sync_signal(syncobj);
+	igt_assert_eq(__vsvm_exec_ufence(fd, vm_id, engine, cb, syncs,
+					 num_syncs, uf), 0);
+	igt_assert_neq_u64(cb->seqno, 0);
 
-	return vsvm_exec_submit(fd, vm_id, engine, cb, &sync, 1);
+	return cb->seqno;
+}
+
+/**
+ * vsvm_ufence_status:
+ * @uf: a user fence record given to a job
+ *
+ * Returns: 0 while the job has not ended, 1 once it ended without error,
+ * or the negative errno it failed with (written before the value).
+ */
+int vsvm_ufence_status(const struct drm_vsvm_ufence *uf)
+{
+	if (__atomic_load_n(&uf->value, __ATOMIC_ACQUIRE) != VSVM_UFENCE_DONE)
+		return 0;
+	return uf->error ? uf->error : 1;
+}
+
+/**
+ * __vsvm_wait_ufence:
+ * @fd: a vsvm DRM file descriptor
+ * @wait: the request, passed to the kernel as is
+ *
+ * Issues DRM_IOCTL_VSVM_WAIT_UFENCE once (igt_ioctl() restarts it on a
+ * signal with the same absolute deadline).
+ *
+ * Returns: 0 on success, or -errno.
+ */
+int __vsvm_wait_ufence(int fd, struct drm_vsvm_wait_ufence *wait)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_WAIT_UFENCE, wait)) {
+		err = -errno;
+		errno = 0;
+	}
+
+	return err;
+}
+
+/**
+ * vsvm_ufence_wait_status:
+ * @fd: a vsvm DRM file descriptor
+ * @uf: a user fence record given to a job
+ * @timeout_ns: how long to wait, relative
+ *
+ * Waits for the job to end, asserting that it does in time.
+ *
+ * Returns: its status, 1 or a negative errno.
+ */
+int vsvm_ufence_wait_status(int fd, struct drm_vsvm_ufence *uf,
+			    uint64_t timeout_ns)
+{
+	struct drm_vsvm_wait_ufence wait = {
+		.address = to_user_pointer(&uf->value),
+		.value = VSVM_UFENCE_DONE,
+		.mask = ~0ull,
+		.op = DRM_VSVM_UFENCE_OP_EQ,
+		.timeout = vsvm_gettime_ns() + timeout_ns,
+	};
+	int err = __vsvm_wait_ufence(fd, &wait);
+
+	igt_assert_f(err == 0, "job did not complete within %.1f s: %d\n",
+		     timeout_ns / 1e9, err);
+	err = vsvm_ufence_status(uf);
+	igt_assert_neq(err, 0);
+
+	return err;
 }
 
 /**
@@ -1166,30 +1303,6 @@ uint64_t vsvm_gettime_ns(void)
 }
 
 /**
- * vsvm_syncobj_wait_status:
- * @fd: a vsvm DRM file descriptor
- * @syncobj: a binary syncobj holding a job's fence
- * @timeout_ns: how long to wait, relative
- *
- * Waits for the fence, asserting that it signals in time.
- *
- * Returns: its status, 1 or a negative errno.
- */
-int vsvm_syncobj_wait_status(int fd, uint32_t syncobj, uint64_t timeout_ns)
-{
-	int status;
-
-	igt_assert_f(syncobj_wait(fd, &syncobj, 1,
-				  vsvm_gettime_ns() + timeout_ns, 0, NULL),
-		     "job did not complete within %.1f s\n",
-		     timeout_ns / 1e9);
-	status = vsvm_syncobj_status(fd, syncobj);
-	igt_assert_neq(status, 0);
-
-	return status;
-}
-
-/**
  * vsvm_sync_file_wait_status:
  * @sync_file: a sync_file descriptor
  * @timeout_ns: how long to wait, relative
@@ -1229,9 +1342,9 @@ int vsvm_sync_file_wait_status(int sync_file, uint64_t timeout_ns)
  * @engine: the engine
  * @cb: the command buffer
  *
- * Submits @cb with a binary syncobj to signal, waits for the job (failing
- * the test if it does not complete within VSVM_JOB_WAIT_NS) and reads the
- * status of its fence. The submission must succeed; @cb->seqno is the
+ * Submits @cb with a user fence record, waits for the job (failing the
+ * test if it does not complete within VSVM_JOB_WAIT_NS) and reads its
+ * status from the record. The submission must succeed; @cb->seqno is the
  * job's sequence number.
  *
  * Returns: 1 when the job succeeded, or the negative errno it failed with.
@@ -1239,12 +1352,12 @@ int vsvm_sync_file_wait_status(int sync_file, uint64_t timeout_ns)
 int vsvm_exec_wait(int fd, uint32_t vm_id, uint32_t engine,
 		   struct vsvm_cmdbuf *cb)
 {
-	uint32_t syncobj = syncobj_create(fd, 0);
+	struct drm_vsvm_ufence *uf = vsvm_ufence_create();
 	int status;
 
-	vsvm_exec_signal(fd, vm_id, engine, cb, syncobj);
-	status = vsvm_syncobj_wait_status(fd, syncobj, VSVM_JOB_WAIT_NS);
-	syncobj_destroy(fd, syncobj);
+	vsvm_exec_ufence(fd, vm_id, engine, cb, NULL, 0, uf);
+	status = vsvm_ufence_wait_status(fd, uf, VSVM_JOB_WAIT_NS);
+	vsvm_ufence_destroy(uf);
 
 	return status;
 }

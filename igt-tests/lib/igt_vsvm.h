@@ -162,13 +162,26 @@ int __vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
 uint64_t vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
 			  struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
 			  uint32_t num_syncs);
-uint64_t vsvm_exec_signal(int fd, uint32_t vm_id, uint32_t engine,
-			  struct vsvm_cmdbuf *cb, uint32_t syncobj);
+
+/* The value the vsvm_exec_ufence() helpers have a job's record end with. */
+#define VSVM_UFENCE_DONE	1
+
+struct drm_vsvm_ufence *vsvm_ufence_create(void);
+void vsvm_ufence_destroy(struct drm_vsvm_ufence *uf);
+int __vsvm_exec_ufence(int fd, uint32_t vm_id, uint32_t engine,
+		       struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
+		       uint32_t num_syncs, struct drm_vsvm_ufence *uf);
+uint64_t vsvm_exec_ufence(int fd, uint32_t vm_id, uint32_t engine,
+			  struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
+			  uint32_t num_syncs, struct drm_vsvm_ufence *uf);
+int vsvm_ufence_status(const struct drm_vsvm_ufence *uf);
+int __vsvm_wait_ufence(int fd, struct drm_vsvm_wait_ufence *wait);
+int vsvm_ufence_wait_status(int fd, struct drm_vsvm_ufence *uf,
+			    uint64_t timeout_ns);
 
 int vsvm_sync_file_status(int sync_file);
 int vsvm_syncobj_status(int fd, uint32_t syncobj);
 int vsvm_syncobj_export(int fd, uint32_t syncobj);
-int vsvm_syncobj_wait_status(int fd, uint32_t syncobj, uint64_t timeout_ns);
 int vsvm_sync_file_wait_status(int sync_file, uint64_t timeout_ns);
 int vsvm_exec_wait(int fd, uint32_t vm_id, uint32_t engine,
 		   struct vsvm_cmdbuf *cb);

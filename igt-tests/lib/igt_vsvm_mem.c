@@ -656,8 +656,8 @@ void vsvm_engine_adds_init(struct vsvm_engine_adds *j, int fd,
 {
 	j->engines = vsvm_num_engines(fd);
 	j->cbs = calloc(j->engines, sizeof(*j->cbs));
-	j->syncobjs = calloc(j->engines, sizeof(*j->syncobjs));
-	igt_assert(j->cbs && j->syncobjs);
+	j->ufences = calloc(j->engines, sizeof(*j->ufences));
+	igt_assert(j->cbs && j->ufences);
 	for (uint32_t e = 0; e < j->engines; e++) {
 		j->cbs[e] = vsvm_cmdbuf_create(nadds *
 					       sizeof(struct drm_vsvm_cmd_atomic));
@@ -668,7 +668,7 @@ void vsvm_engine_adds_init(struct vsvm_engine_adds *j, int fd,
 					 to_user_pointer(counters[k]), 1, 0, 0);
 			expected[k] += runs;
 		}
-		j->syncobjs[e] = syncobj_create(fd, 0);
+		j->ufences[e] = vsvm_ufence_create();
 	}
 }
 
@@ -689,9 +689,10 @@ uint64_t vsvm_engine_adds_run(struct vsvm_engine_adds *j, int fd,
 	uint64_t t0 = vsvm_gettime_ns();
 
 	for (uint32_t e = 0; e < j->engines; e++)
-		vsvm_exec_signal(fd, vm_id, e, j->cbs[e], j->syncobjs[e]);
+		vsvm_exec_ufence(fd, vm_id, e, j->cbs[e], NULL, 0,
+				 j->ufences[e]);
 	for (uint32_t e = 0; e < j->engines; e++) {
-		int status = vsvm_syncobj_wait_status(fd, j->syncobjs[e],
+		int status = vsvm_ufence_wait_status(fd, j->ufences[e],
 						      VSVM_JOB_WAIT_NS);
 
 		igt_assert_f(status == 1, "the job of engine %u failed: %d\n",
@@ -709,11 +710,11 @@ uint64_t vsvm_engine_adds_run(struct vsvm_engine_adds *j, int fd,
 void vsvm_engine_adds_fini(struct vsvm_engine_adds *j, int fd)
 {
 	for (uint32_t e = 0; e < j->engines; e++) {
-		syncobj_destroy(fd, j->syncobjs[e]);
+		vsvm_ufence_destroy(j->ufences[e]);
 		vsvm_cmdbuf_destroy(j->cbs[e]);
 	}
 	free(j->cbs);
-	free(j->syncobjs);
+	free(j->ufences);
 }
 
 /*

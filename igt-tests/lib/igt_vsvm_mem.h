@@ -117,12 +117,12 @@ void vsvm_fork_wait_parent(struct vsvm_fork_sync *f);
  * struct vsvm_engine_adds - one job of atomic adds per engine
  * @engines: number of engines
  * @cbs: the command buffer of each engine's job
- * @syncobjs: the syncobj each engine's job signals
+ * @ufences: the user fence record each engine's job writes
  */
 struct vsvm_engine_adds {
 	uint32_t engines;
 	struct vsvm_cmdbuf **cbs;
-	uint32_t *syncobjs;
+	struct drm_vsvm_ufence **ufences;
 };
 
 void vsvm_engine_adds_init(struct vsvm_engine_adds *j, int fd,

@@ -20,7 +20,13 @@ extern "C" {
  * resolved by mirroring the CPU page tables of the process.
  *
  * The driver registers a render node; every ioctl below is allowed on it.
- * Synchronisation uses the DRM core's syncobj ioctls (binary and timeline).
+ * Every VM takes GPU page faults, so its jobs are long-running jobs in the
+ * sense of Documentation/driver-api/dma-buf.rst ("Recoverable Hardware Page
+ * Faults Implications"): a job's completion is never published as a
+ * dma_fence. A job reports its end through a user fence instead
+ * (&DRM_VSVM_EXEC_UFENCE, &struct drm_vsvm_ufence), which
+ * &DRM_IOCTL_VSVM_WAIT_UFENCE waits for; jobs may still wait for syncobjs
+ * of the DRM core (binary and timeline) before they run.
  *
  * ioctls:
  *
@@ -43,6 +49,8 @@ extern "C" {
  *   (&struct drm_vsvm_madvise).
  * - &DRM_IOCTL_VSVM_ATTR_QUERY: read an attribute at an address
  *   (&struct drm_vsvm_attr_query).
+ * - &DRM_IOCTL_VSVM_WAIT_UFENCE: wait until a 64-bit value in the caller's
+ *   memory meets a condition (&struct drm_vsvm_wait_ufence).
  *
  * Rules that hold for every ioctl:
  *
@@ -79,6 +87,12 @@ extern "C" {
  *   a chunk moves to VRAM all or nothing and back as a whole, pages
  *   outside a PREFETCH range included; 2 MiB THP as one device folio;
  *   &drm_vsvm_residency.flags with DRM_VSVM_RESIDENCY_REPORT_HUGE.
+ * - 0.6: long-running jobs. &DRM_VSVM_EXEC_UFENCE: the kernel writes a user
+ *   fence record (&struct drm_vsvm_ufence: error, then value) in the VM's
+ *   process when the job ends, whatever ended it; &DRM_IOCTL_VSVM_WAIT_UFENCE
+ *   waits for a value in user memory. &DRM_VSVM_SYNC_SIGNAL is refused with
+ *   -EOPNOTSUPP (every VM takes page faults: its jobs' fences are never
+ *   exported); wait syncs are unchanged.
  */
 
 /**
@@ -122,7 +136,7 @@ extern "C" {
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 5
+#define VSVM_UAPI_MINOR 6
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
@@ -137,6 +151,7 @@ extern "C" {
 #define DRM_VSVM_RESIDENCY		0x07
 #define DRM_VSVM_MADVISE		0x08
 #define DRM_VSVM_ATTR_QUERY		0x09
+#define DRM_VSVM_WAIT_UFENCE		0x0a
 
 #define DRM_IOCTL_VSVM_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY, struct drm_vsvm_query)
@@ -158,6 +173,8 @@ extern "C" {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MADVISE, struct drm_vsvm_madvise)
 #define DRM_IOCTL_VSVM_ATTR_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ATTR_QUERY, struct drm_vsvm_attr_query)
+#define DRM_IOCTL_VSVM_WAIT_UFENCE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_WAIT_UFENCE, struct drm_vsvm_wait_ufence)
 
 /** @DRM_VSVM_PAGE_SIZE_4K: the GPU MMU maps 4 KiB pages */
 #define DRM_VSVM_PAGE_SIZE_4K		0x1000ull
@@ -308,17 +325,20 @@ struct drm_vsvm_vm_destroy {
  * struct drm_vsvm_sync - one synchronisation object of a job
  *
  * Without &DRM_VSVM_SYNC_SIGNAL the job waits for the syncobj's fence
- * before it runs; with it, the job's fence is installed in the syncobj
- * when the job is submitted.
+ * before it runs. &DRM_VSVM_SYNC_SIGNAL (install the job's fence in the
+ * syncobj) is refused with -EOPNOTSUPP since 0.6: every VM takes GPU page
+ * faults, and a job that can fault must not publish a dma_fence (memory
+ * reclaim may wait for one, and the fault needs memory). A job reports its
+ * end through a user fence (&DRM_VSVM_EXEC_UFENCE) instead.
  */
 struct drm_vsvm_sync {
 	/** @handle: drm_syncobj handle (in) */
 	__u32 handle;
 
 	/**
-	 * @flags: &DRM_VSVM_SYNC_SIGNAL: signal rather than wait;
-	 * &DRM_VSVM_SYNC_TIMELINE: @handle is a timeline syncobj and @point
-	 * the point to wait for or to signal.
+	 * @flags: &DRM_VSVM_SYNC_SIGNAL: signal rather than wait (refused
+	 * with -EOPNOTSUPP, see above); &DRM_VSVM_SYNC_TIMELINE: @handle is
+	 * a timeline syncobj and @point the point to wait for.
 	 */
 #define DRM_VSVM_SYNC_SIGNAL		0x1
 #define DRM_VSVM_SYNC_TIMELINE		0x2
@@ -518,31 +538,66 @@ struct drm_vsvm_cmd_timestamp {
 };
 
 /**
+ * struct drm_vsvm_ufence - user fence record a job's end is written to
+ *
+ * With &DRM_VSVM_EXEC_UFENCE, &drm_vsvm_exec.ufence_address points to one
+ * of these in the memory of the VM's process (8-byte aligned). When the
+ * job ends, whatever ended it, the kernel writes @error, then, ordered
+ * after it, @value: a thread that sees @value (through
+ * &DRM_IOCTL_VSVM_WAIT_UFENCE or by reading memory) sees the job's
+ * @error. The kernel does not touch @pad.
+ *
+ * The record is written from a kernel worker with the process's address
+ * space, also when the VM was destroyed meanwhile. When the process has
+ * exited, or the record is no longer mapped writable, nothing is written.
+ */
+struct drm_vsvm_ufence {
+	/** @value: &drm_vsvm_exec.ufence_value once the job has ended */
+	__u64 value;
+
+	/**
+	 * @error: 0 when the job succeeded, else the negative errno it
+	 * failed with (see &struct drm_vsvm_exec)
+	 */
+	__s32 error;
+
+	/** @pad: not written by the kernel */
+	__u32 pad;
+};
+
+/**
  * struct drm_vsvm_exec - argument of &DRM_IOCTL_VSVM_EXEC
  *
  * Queues the command buffer at @batch_address on engine @engine of VM
- * @vm_id. The job runs once every wait sync has signalled; its fence is
- * installed in every signal sync. A job that fails signals its fence with
- * an error: -EFAULT (no valid CPU mapping, kernel or non-canonical
+ * @vm_id. The job runs once every wait sync has signalled. With
+ * &DRM_VSVM_EXEC_UFENCE its end is reported in the user fence record at
+ * @ufence_address (&struct drm_vsvm_ufence). A job that fails reports an
+ * error: -EFAULT (no valid CPU mapping, kernel or non-canonical
  * address), -EACCES (write to a read-only mapping), -EINVAL (malformed
  * command: unknown opcode or flag, a command cut by the end of the buffer,
  * non-zero pad, a 32-bit operand with upper bits set, a misaligned
  * address), -ETIMEDOUT
  * (job timeout), -ESRCH (the process has exited, or
  * the job was still queued when its VM was destroyed), -ECANCELED (the
- * job was running when its VM was destroyed).
+ * job was running when its VM was destroyed), or the error of a wait
+ * sync's fence.
  *
- * Errors of the ioctl itself: -EINVAL for non-zero @extensions, @flags,
- * @pad or @reserved, an engine out of range, a @batch_size of zero, above
+ * Errors of the ioctl itself: -EINVAL for non-zero @extensions or @pad,
+ * unknown @flags, non-zero @ufence_address or @ufence_value without
+ * &DRM_VSVM_EXEC_UFENCE, an @ufence_address that is 0, not 8-byte aligned
+ * or whose record does not end inside the user address space, an engine out
+ * of range, a @batch_size of zero, above
  * 1 MiB or not a multiple of 8, a @batch_address not 8-byte aligned, a
  * batch that wraps around or does not end inside both the user address
  * space (TASK_SIZE) and the GPU's reach (2^47), more than 64 syncs, or a sync with
  * unknown flags, non-zero reserved, or a point without
  * &DRM_VSVM_SYNC_TIMELINE, or a wait syncobj that has no
- * fence (at that point); -ENOENT for an unknown VM or syncobj, or a VM
+ * fence (at that point); -EOPNOTSUPP for a sync with
+ * &DRM_VSVM_SYNC_SIGNAL; -ENOENT for an unknown VM or syncobj, or a VM
  * another thread destroyed meanwhile (a job EXEC accepted always
- * completes: it runs, or its fence signals an error when its VM goes
- * away); -EACCES when the caller's address space is not the one the VM
+ * completes: it runs, or ends with an error when its VM goes away, and
+ * its user fence is written either way); -EACCES when the caller's
+ * address space is not the one the VM
  * mirrors (a child after fork(), for instance: it inherits the file but
  * not the VM's memory); -ENOSPC when 1024 jobs of the VM are in flight
  * (submitted and not yet completed): retry once one has completed;
@@ -570,7 +625,11 @@ struct drm_vsvm_exec {
 	/** @syncs: user pointer to an array of &struct drm_vsvm_sync (in) */
 	__u64 syncs;
 
-	/** @flags: no flag is defined yet, MBZ */
+	/**
+	 * @flags: &DRM_VSVM_EXEC_UFENCE: write the user fence record at
+	 * @ufence_address when the job ends (in)
+	 */
+#define DRM_VSVM_EXEC_UFENCE		0x1
 	__u32 flags;
 
 	/** @pad: MBZ */
@@ -579,8 +638,18 @@ struct drm_vsvm_exec {
 	/** @seqno: sequence number of the job on its VM, from 1 (out) */
 	__u64 seqno;
 
-	/** @reserved: reserved for future use, MBZ */
-	__u64 reserved[2];
+	/**
+	 * @ufence_address: address of a &struct drm_vsvm_ufence in the
+	 * memory of the VM's process, 8-byte aligned, not 0; MBZ without
+	 * &DRM_VSVM_EXEC_UFENCE (in)
+	 */
+	__u64 ufence_address;
+
+	/**
+	 * @ufence_value: written to &drm_vsvm_ufence.value when the job ends;
+	 * MBZ without &DRM_VSVM_EXEC_UFENCE (in)
+	 */
+	__u64 ufence_value;
 };
 
 /*
@@ -932,6 +1001,61 @@ struct drm_vsvm_attr_query {
 
 	/** @pad: MBZ */
 	__u64 pad;
+
+	/** @reserved: reserved for future use, MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_wait_ufence - argument of &DRM_IOCTL_VSVM_WAIT_UFENCE
+ *
+ * Waits until the 64-bit value at @address in the caller's memory,
+ * masked with @mask, compares with (@value & @mask) as @op says:
+ * (*@address & @mask) OP (@value & @mask), unsigned. The value is read
+ * when the ioctl starts and again each time a job of the device ends, so
+ * a user fence written by a job (&DRM_VSVM_EXEC_UFENCE) wakes the wait; a
+ * value the CPU writes is seen at the next job end or at the timeout.
+ *
+ * @timeout is an absolute CLOCK_MONOTONIC time, so that a wait restarted
+ * after a signal (the ioctl is restarted with the same argument) keeps its
+ * deadline. A @timeout in the past checks the value once.
+ *
+ * Return: 0 once the condition holds; -ETIME when @timeout passed first;
+ * -EINTR (restart) on a signal; -EINVAL for non-zero @flags, @pad or
+ * @reserved, an unknown @op, a @mask of zero, a negative @timeout, or an
+ * @address that is not 8-byte aligned; -EFAULT when @address cannot be
+ * read.
+ */
+struct drm_vsvm_wait_ufence {
+	/** @address: user address of the 64-bit value, 8-byte aligned */
+	__u64 address;
+
+	/** @value: the value to compare with (in) */
+	__u64 value;
+
+	/** @mask: bits of the value that count; not zero (in) */
+	__u64 mask;
+
+	/**
+	 * @timeout: absolute CLOCK_MONOTONIC deadline in ns, not negative;
+	 * INT64_MAX waits for ever (in)
+	 */
+	__s64 timeout;
+
+	/** @op: DRM_VSVM_UFENCE_OP_*, the comparison (in) */
+#define DRM_VSVM_UFENCE_OP_EQ		1
+#define DRM_VSVM_UFENCE_OP_NEQ		2
+#define DRM_VSVM_UFENCE_OP_GT		3
+#define DRM_VSVM_UFENCE_OP_GTE		4
+#define DRM_VSVM_UFENCE_OP_LT		5
+#define DRM_VSVM_UFENCE_OP_LTE		6
+	__u16 op;
+
+	/** @flags: none defined, MBZ */
+	__u16 flags;
+
+	/** @pad: MBZ */
+	__u32 pad;
 
 	/** @reserved: reserved for future use, MBZ */
 	__u64 reserved[2];

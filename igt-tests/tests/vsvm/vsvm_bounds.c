@@ -173,8 +173,7 @@ static void test_jobs_in_flight(int fd)
 {
 	struct vsvm_ctx c;
 	struct vsvm_cmdbuf *gate, *nop;
-	uint32_t gate_sync, last_sync;
-	struct drm_vsvm_sync wait;
+	struct drm_vsvm_ufence *gate_uf, *last_uf;
 	volatile uint64_t *word;
 	int i, ret;
 
@@ -184,40 +183,37 @@ static void test_jobs_in_flight(int fd)
 	gate = vsvm_cmdbuf_create(4096);
 	nop = vsvm_cmdbuf_create(4096);
 	vsvm_emit_nop(nop);
-	gate_sync = syncobj_create(fd, 0);
-	last_sync = syncobj_create(fd, 0);
+	gate_uf = vsvm_ufence_create();
+	last_uf = vsvm_ufence_create();
 
-	/* A job that waits for the CPU, then jobs that wait for it. */
+	/*
+	 * A job that waits for the CPU, then jobs queued behind it on its
+	 * engine (an engine runs a VM's jobs in order).
+	 */
 	vsvm_emit_wait(gate, true, to_user_pointer((void *)word), 1, ~0ull,
 		       DRM_VSVM_WAIT_EQ);
-	vsvm_exec_signal(fd, c.vm, 0, gate, gate_sync);
-	wait = vsvm_sync_wait(gate_sync);
+	vsvm_exec_ufence(fd, c.vm, 0, gate, NULL, 0, gate_uf);
 	for (i = 1; i < MAX_JOBS_PER_VM; i++)
-		vsvm_exec_submit(fd, c.vm, i % c.engines, nop, &wait, 1);
-	ret = __vsvm_exec_submit(fd, c.vm, 0, nop, &wait, 1);
+		vsvm_exec_submit(fd, c.vm, 0, nop, NULL, 0);
+	ret = __vsvm_exec_submit(fd, c.vm, 0, nop, NULL, 0);
 	igt_assert_eq(ret, -ENOSPC);
 
 	/* Once they are done, there is room again. */
 	*word = 1;
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, gate_sync,
+	igt_assert_eq(vsvm_ufence_wait_status(fd, gate_uf,
 					       VSVM_JOB_WAIT_NS), 1);
 	for (i = 0; i < 1000; i++) {
-		struct drm_vsvm_sync s[2] = {
-			vsvm_sync_wait(gate_sync),
-			vsvm_sync_signal(last_sync),
-		};
-
-		ret = __vsvm_exec_submit(fd, c.vm, 0, nop, s, 2);
+		ret = __vsvm_exec_ufence(fd, c.vm, 0, nop, NULL, 0, last_uf);
 		if (ret != -ENOSPC)
 			break;
 		usleep(10000);
 	}
 	igt_assert_eq(ret, 0);
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, last_sync,
+	igt_assert_eq(vsvm_ufence_wait_status(fd, last_uf,
 					       VSVM_JOB_WAIT_NS), 1);
 
-	syncobj_destroy(fd, gate_sync);
-	syncobj_destroy(fd, last_sync);
+	vsvm_ufence_destroy(gate_uf);
+	vsvm_ufence_destroy(last_uf);
 	vsvm_cmdbuf_destroy(gate);
 	vsvm_cmdbuf_destroy(nop);
 	vsvm_ctx_fini(&c);

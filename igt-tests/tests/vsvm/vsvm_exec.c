@@ -28,7 +28,7 @@
 
 IGT_TEST_DESCRIPTION("Check every vsvm command with exact results, the "
 		     "errors of malformed commands and of jobs that time out, "
-		     "and jobs chained by syncobjs across engines.");
+		     "and jobs waiting for syncobjs, user fences and their wait ioctl.");
 
 /* Fill of bytes the GPU must not write. */
 #define POISON		0xa5
@@ -527,7 +527,7 @@ static void *cpu_adder_thread(void *arg)
 static void test_atomic_concurrent(int fd)
 {
 	struct vsvm_cmdbuf **cbs;
-	uint32_t *syncobjs;
+	struct drm_vsvm_ufence **ufences;
 	struct cpu_adder adder;
 	volatile bool stop = false;
 	uint64_t *counter;
@@ -541,8 +541,8 @@ static void test_atomic_concurrent(int fd)
 	*counter = 0;
 	*counter32 = 0;
 	cbs = calloc(env.engines, sizeof(*cbs));
-	syncobjs = calloc(env.engines, sizeof(*syncobjs));
-	igt_assert(cbs && syncobjs);
+	ufences = calloc(env.engines, sizeof(*ufences));
+	igt_assert(cbs && ufences);
 
 	for (uint32_t e = 0; e < env.engines; e++) {
 		cbs[e] = vsvm_cmdbuf_create(ADDS_PER_JOB * 2 *
@@ -553,7 +553,7 @@ static void test_atomic_concurrent(int fd)
 			vsvm_emit_atomic(cbs[e], false, DRM_VSVM_ATOMIC_ADD,
 					 addr(counter32), 3, 0, 0);
 		}
-		syncobjs[e] = syncobj_create(fd, 0);
+		ufences[e] = vsvm_ufence_create();
 	}
 
 	adder.counter = counter;
@@ -563,9 +563,9 @@ static void test_atomic_concurrent(int fd)
 		      0);
 
 	for (uint32_t e = 0; e < env.engines; e++)
-		vsvm_exec_signal(fd, env.vm, e, cbs[e], syncobjs[e]);
+		vsvm_exec_ufence(fd, env.vm, e, cbs[e], NULL, 0, ufences[e]);
 	for (uint32_t e = 0; e < env.engines; e++)
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, syncobjs[e],
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ufences[e],
 						       VSVM_JOB_WAIT_NS), 1);
 
 	stop = true;
@@ -579,11 +579,11 @@ static void test_atomic_concurrent(int fd)
 	igt_assert_eq_u32(*counter32, 3 * env.engines * ADDS_PER_JOB);
 
 	for (uint32_t e = 0; e < env.engines; e++) {
-		syncobj_destroy(fd, syncobjs[e]);
+		vsvm_ufence_destroy(ufences[e]);
 		vsvm_cmdbuf_destroy(cbs[e]);
 	}
 	free(cbs);
-	free(syncobjs);
+	free(ufences);
 	env_fini(&env);
 }
 
@@ -686,7 +686,7 @@ static void test_wait_handshake(int fd, const struct wait_case *c)
 {
 	uint8_t *word, *answer;
 	struct env env;
-	uint32_t syncobj;
+	struct drm_vsvm_ufence *ufence;
 
 	env_init(&env, fd);
 	word = env.data + page_size + 64;
@@ -697,12 +697,12 @@ static void test_wait_handshake(int fd, const struct wait_case *c)
 	vsvm_emit_wait(env.cb, c->is64, addr(word), c->value, c->mask, c->cond);
 	vsvm_emit_copy(env.cb, addr(answer), addr(word), c->is64 ? 8 : 4);
 	vsvm_emit_write32(env.cb, addr(answer + 8), 0xacced);
-	syncobj = syncobj_create(fd, 0);
-	vsvm_exec_signal(fd, env.vm, env.engines - 1, env.cb, syncobj);
+	ufence = vsvm_ufence_create();
+	vsvm_exec_ufence(fd, env.vm, env.engines - 1, env.cb, NULL, 0, ufence);
 
 	/* The job waits... */
 	usleep(50 * 1000);
-	igt_assert_eq(vsvm_syncobj_status(fd, syncobj), 0);
+	igt_assert_eq(vsvm_ufence_status(ufence), 0);
 	igt_assert_eq_u32(*(uint32_t *)(answer + 8), 0);
 
 	/* ... through a value that does not meet the condition... */
@@ -711,7 +711,7 @@ static void test_wait_handshake(int fd, const struct wait_case *c)
 	else
 		__atomic_store_n((uint32_t *)word, c->unmet, __ATOMIC_SEQ_CST);
 	usleep(50 * 1000);
-	igt_assert_eq(vsvm_syncobj_status(fd, syncobj), 0);
+	igt_assert_eq(vsvm_ufence_status(ufence), 0);
 	igt_assert_eq_u32(*(uint32_t *)(answer + 8), 0);
 
 	/* ... until one does. */
@@ -719,7 +719,7 @@ static void test_wait_handshake(int fd, const struct wait_case *c)
 		__atomic_store_n((uint64_t *)word, c->met, __ATOMIC_SEQ_CST);
 	else
 		__atomic_store_n((uint32_t *)word, c->met, __ATOMIC_SEQ_CST);
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, syncobj, VSVM_JOB_WAIT_NS),
+	igt_assert_eq(vsvm_ufence_wait_status(fd, ufence, VSVM_JOB_WAIT_NS),
 		      1);
 	igt_assert_eq_u32(*(uint32_t *)(answer + 8), 0xacced);
 	igt_assert_eq_u64(get_op(answer, c->is64), c->met);
@@ -731,7 +731,7 @@ static void test_wait_handshake(int fd, const struct wait_case *c)
 	igt_assert_eq(env_run(&env, 0), 1);
 	igt_assert_eq_u32(*(uint32_t *)(answer + 8), 0xd0e);
 
-	syncobj_destroy(fd, syncobj);
+	vsvm_ufence_destroy(ufence);
 	env_fini(&env);
 }
 
@@ -1021,7 +1021,7 @@ static void test_job_timeout(int fd)
 {
 	unsigned int timeout_ms = vsvm_job_timeout_ms();
 	struct vsvm_cmdbuf *hang, *other, *behind;
-	uint32_t hang_sync, other_sync, behind_sync;
+	struct drm_vsvm_ufence *hang_uf, *other_uf, *behind_uf;
 	uint64_t stats[VSVM_STAT_COUNT];
 	uint64_t start, elapsed;
 	uint32_t *never, *results;
@@ -1043,28 +1043,28 @@ static void test_job_timeout(int fd)
 	behind = vsvm_cmdbuf_create(page_size);
 	vsvm_emit_write32(behind, addr(&results[1]), 0xbe71d);
 
-	hang_sync = syncobj_create(fd, 0);
-	other_sync = syncobj_create(fd, 0);
-	behind_sync = syncobj_create(fd, 0);
+	hang_uf = vsvm_ufence_create();
+	other_uf = vsvm_ufence_create();
+	behind_uf = vsvm_ufence_create();
 
 	start = vsvm_gettime_ns();
-	vsvm_exec_signal(fd, env.vm, 0, hang, hang_sync);
-	vsvm_exec_signal(fd, env.vm, 0, behind, behind_sync);
+	vsvm_exec_ufence(fd, env.vm, 0, hang, NULL, 0, hang_uf);
+	vsvm_exec_ufence(fd, env.vm, 0, behind, NULL, 0, behind_uf);
 	igt_assert_eq_u64(hang->seqno, 1);
 
 	if (env.engines > 1) {
 		/* Another engine is not held up. */
-		vsvm_exec_signal(fd, env.vm, 1, other, other_sync);
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, other_sync,
+		vsvm_exec_ufence(fd, env.vm, 1, other, NULL, 0, other_uf);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, other_uf,
 						       VSVM_JOB_WAIT_NS), 1);
 		igt_assert_eq_u32(results[0], 0x07e7);
-		igt_assert_eq(vsvm_syncobj_status(fd, hang_sync), 0);
+		igt_assert_eq(vsvm_ufence_status(hang_uf), 0);
 		igt_assert_f(vsvm_gettime_ns() - start <
 			     timeout_ms * 1000000ull,
 			     "the other engine's job was held up by the hang\n");
 	}
 
-	status = vsvm_syncobj_wait_status(fd, hang_sync, VSVM_JOB_WAIT_NS);
+	status = vsvm_ufence_wait_status(fd, hang_uf, VSVM_JOB_WAIT_NS);
 	elapsed = vsvm_gettime_ns() - start;
 	igt_info("the job ended after %.3f s with %d (timeout %u ms)\n",
 		 elapsed / 1e9, status, timeout_ms);
@@ -1077,7 +1077,7 @@ static void test_job_timeout(int fd)
 	assert_vm_error(&env, 1, -ETIMEDOUT, 0, 0, 0);
 
 	/* The engine carries on with the next job. */
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, behind_sync,
+	igt_assert_eq(vsvm_ufence_wait_status(fd, behind_uf,
 					       VSVM_JOB_WAIT_NS), 1);
 	igt_assert_eq_u32(results[1], 0xbe71d);
 
@@ -1085,9 +1085,9 @@ static void test_job_timeout(int fd)
 	igt_assert_eq_u64(stats[VSVM_STAT_JOBS], env.engines > 1 ? 3 : 2);
 	igt_assert_eq_u64(stats[VSVM_STAT_JOBS_FAILED], 1);
 
-	syncobj_destroy(fd, hang_sync);
-	syncobj_destroy(fd, other_sync);
-	syncobj_destroy(fd, behind_sync);
+	vsvm_ufence_destroy(hang_uf);
+	vsvm_ufence_destroy(other_uf);
+	vsvm_ufence_destroy(behind_uf);
 	vsvm_cmdbuf_destroy(hang);
 	vsvm_cmdbuf_destroy(other);
 	vsvm_cmdbuf_destroy(behind);
@@ -1095,96 +1095,85 @@ static void test_job_timeout(int fd)
 }
 
 /*
- * Job A on engine 0 waits for a CPU gate, then writes 1 to x. Job B on
- * another engine waits for A's fence, then copies x to y; job C on a third
- * engine waits for B's, then copies y to z. Until the CPU opens the gate,
- * neither B nor C runs; afterwards z is 1: they ran in order.
+ * Jobs wait for syncobjs (in-fences) the CPU signalled: job A on engine 0
+ * for syncobj SA (timeline: point 1), job B on another engine for SA and
+ * SB (point 2), job C on a third engine for SC (point 3), which is refused
+ * with -EINVAL until the CPU has signalled it. Every job runs and reports
+ * success through its user fence; no job's fence lands in a syncobj.
  */
-static void test_syncobj_chain(int fd, bool timeline)
+static void test_syncobj_wait(int fd, bool timeline)
 {
+	struct drm_vsvm_ufence *ua, *ub, *uc;
 	struct vsvm_cmdbuf *a, *b, *c;
 	struct drm_vsvm_sync syncs[2];
-	uint32_t *gate, *x, *y, *z;
-	uint32_t sa, sb, sc, tl = 0;
-	uint32_t eb, ec;
+	uint32_t sa, sb = 0, sc = 0, eb, ec;
+	uint32_t *x, *y, *z;
+	uint64_t p1 = 1, p2 = 2, p3 = 3;
 	struct env env;
 
 	env_init(&env, fd);
 	eb = 1 % env.engines;
 	ec = 2 % env.engines;
-	gate = (uint32_t *)env.data;
-	x = (uint32_t *)(env.data + page_size);
-	y = (uint32_t *)(env.data + 2 * page_size);
-	z = (uint32_t *)(env.data + 3 * page_size);
-	*gate = *x = *y = *z = 0;
+	x = (uint32_t *)env.data;
+	y = (uint32_t *)(env.data + page_size);
+	z = (uint32_t *)(env.data + 2 * page_size);
+	*x = *y = *z = 0;
+	ua = vsvm_ufence_create();
+	ub = vsvm_ufence_create();
+	uc = vsvm_ufence_create();
 
 	a = vsvm_cmdbuf_create(page_size);
-	vsvm_emit_wait(a, false, addr(gate), 1, ~0ull, DRM_VSVM_WAIT_EQ);
 	vsvm_emit_write32(a, addr(x), 1);
 	b = vsvm_cmdbuf_create(page_size);
-	vsvm_emit_copy(b, addr(y), addr(x), 4);
+	vsvm_emit_write32(b, addr(y), 2);
 	c = vsvm_cmdbuf_create(page_size);
-	vsvm_emit_copy(c, addr(z), addr(y), 4);
+	vsvm_emit_write32(c, addr(z), 3);
 
 	if (timeline) {
-		uint64_t point;
-
-		tl = syncobj_create(fd, 0);
-		syncs[0] = vsvm_sync_timeline_signal(tl, 1);
-		vsvm_exec_submit(fd, env.vm, 0, a, syncs, 1);
-		syncs[0] = vsvm_sync_timeline_wait(tl, 1);
-		syncs[1] = vsvm_sync_timeline_signal(tl, 2);
-		vsvm_exec_submit(fd, env.vm, eb, b, syncs, 2);
-		syncs[0] = vsvm_sync_timeline_wait(tl, 2);
-		syncs[1] = vsvm_sync_timeline_signal(tl, 3);
-		vsvm_exec_submit(fd, env.vm, ec, c, syncs, 2);
-
-		usleep(100 * 1000);
-		point = ~0ull;
-		syncobj_timeline_query(fd, &tl, &point, 1);
-		igt_assert_eq_u64(point, 0);
-		igt_assert_eq_u32(*y, 0);
-		igt_assert_eq_u32(*z, 0);
-
-		WRITE_ONCE(*gate, 1);
-		point = 3;
-		igt_assert(syncobj_timeline_wait(fd, &tl, &point, 1,
-						 vsvm_gettime_ns() +
-						 VSVM_JOB_WAIT_NS, 0, NULL));
-		syncobj_timeline_query(fd, &tl, &point, 1);
-		igt_assert_eq_u64(point, 3);
-		/* Each point holds its job's fence, which succeeded. */
-		for (uint64_t p = 1; p <= 3; p++) {
-			uint32_t bin = syncobj_create(fd, 0);
-
-			syncobj_timeline_to_binary(fd, bin, tl, p, 0);
-			igt_assert_eq(vsvm_syncobj_status(fd, bin), 1);
-			syncobj_destroy(fd, bin);
-		}
-		syncobj_destroy(fd, tl);
-	} else {
+		/* One timeline: points 1 and 2 exist before C waits for 3. */
 		sa = syncobj_create(fd, 0);
+		syncobj_timeline_signal(fd, &sa, &p1, 1);
+		syncobj_timeline_signal(fd, &sa, &p2, 1);
+		syncs[0] = vsvm_sync_timeline_wait(sa, 1);
+		vsvm_exec_ufence(fd, env.vm, 0, a, syncs, 1, ua);
+		syncs[0] = vsvm_sync_timeline_wait(sa, 2);
+		vsvm_exec_ufence(fd, env.vm, eb, b, syncs, 1, ub);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ua,
+						      VSVM_JOB_WAIT_NS), 1);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ub,
+						      VSVM_JOB_WAIT_NS), 1);
+		/* A point without a fence yet is refused. */
+		syncs[0] = vsvm_sync_timeline_wait(sa, 3);
+		igt_assert_eq(__vsvm_exec_ufence(fd, env.vm, ec, c, syncs, 1,
+						 uc), -EINVAL);
+		syncobj_timeline_signal(fd, &sa, &p3, 1);
+		vsvm_exec_ufence(fd, env.vm, ec, c, syncs, 1, uc);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, uc,
+						      VSVM_JOB_WAIT_NS), 1);
+		syncobj_destroy(fd, sa);
+	} else {
+		/* The CPU signals each syncobj before the job is submitted. */
+		sa = syncobj_create(fd, DRM_SYNCOBJ_CREATE_SIGNALED);
 		sb = syncobj_create(fd, 0);
 		sc = syncobj_create(fd, 0);
-		vsvm_exec_signal(fd, env.vm, 0, a, sa);
+		syncobj_signal(fd, &sb, 1);
 		syncs[0] = vsvm_sync_wait(sa);
-		syncs[1] = vsvm_sync_signal(sb);
-		vsvm_exec_submit(fd, env.vm, eb, b, syncs, 2);
-		syncs[0] = vsvm_sync_wait(sb);
-		syncs[1] = vsvm_sync_signal(sc);
-		vsvm_exec_submit(fd, env.vm, ec, c, syncs, 2);
-
-		usleep(100 * 1000);
-		igt_assert_eq(vsvm_syncobj_status(fd, sa), 0);
-		igt_assert_eq(vsvm_syncobj_status(fd, sb), 0);
-		igt_assert_eq(vsvm_syncobj_status(fd, sc), 0);
-		igt_assert_eq_u32(*y, 0);
-		igt_assert_eq_u32(*z, 0);
-
-		WRITE_ONCE(*gate, 1);
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, sc,
-						       VSVM_JOB_WAIT_NS), 1);
-		igt_assert_eq(vsvm_syncobj_status(fd, sa), 1);
+		vsvm_exec_ufence(fd, env.vm, 0, a, syncs, 1, ua);
+		syncs[1] = vsvm_sync_wait(sb);
+		vsvm_exec_ufence(fd, env.vm, eb, b, syncs, 2, ub);
+		/* Without a fence, a wait sync is refused. */
+		syncs[0] = vsvm_sync_wait(sc);
+		igt_assert_eq(__vsvm_exec_ufence(fd, env.vm, ec, c, syncs, 1,
+						 uc), -EINVAL);
+		syncobj_signal(fd, &sc, 1);
+		vsvm_exec_ufence(fd, env.vm, ec, c, syncs, 1, uc);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ua,
+						      VSVM_JOB_WAIT_NS), 1);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ub,
+						      VSVM_JOB_WAIT_NS), 1);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, uc,
+						      VSVM_JOB_WAIT_NS), 1);
+		/* No job installed its fence: sb still holds the CPU's. */
 		igt_assert_eq(vsvm_syncobj_status(fd, sb), 1);
 		syncobj_destroy(fd, sa);
 		syncobj_destroy(fd, sb);
@@ -1192,9 +1181,12 @@ static void test_syncobj_chain(int fd, bool timeline)
 	}
 
 	igt_assert_eq_u32(*x, 1);
-	igt_assert_eq_u32(*y, 1);
-	igt_assert_eq_u32(*z, 1);
+	igt_assert_eq_u32(*y, 2);
+	igt_assert_eq_u32(*z, 3);
 
+	vsvm_ufence_destroy(ua);
+	vsvm_ufence_destroy(ub);
+	vsvm_ufence_destroy(uc);
 	vsvm_cmdbuf_destroy(a);
 	vsvm_cmdbuf_destroy(b);
 	vsvm_cmdbuf_destroy(c);
@@ -1225,22 +1217,24 @@ static void *destroy_race_thread(void *arg)
 
 /*
  * EXEC racing VM_DESTROY from another thread: every job EXEC accepted
- * completes (runs, or fails with an error), none hangs, and EXEC after the
- * destroy returns -ENOENT. The kernel must log nothing (a job pushed to a
- * dead scheduler entity would never signal).
+ * completes (runs, or fails with an error) and writes its user fence
+ * record, value and error, though its VM is gone; none hangs, and EXEC
+ * after the destroy returns -ENOENT. The kernel must log nothing (a job
+ * pushed to a dead scheduler entity would never signal; an entity left in
+ * its run queue would stall a later EXEC).
  */
 static void test_exec_race_vm_destroy(int fd)
 {
 	const int rounds = 40, max_jobs = 64;
 	struct vsvm_cmdbuf *cb = vsvm_cmdbuf_create(page_size);
-	uint32_t *syncobjs = calloc(max_jobs, sizeof(*syncobjs));
+	struct drm_vsvm_ufence **ufences = calloc(max_jobs, sizeof(*ufences));
 	uint64_t *word = aligned_alloc(page_size, page_size);
 	int accepted = 0, refused = 0, failed = 0;
 
-	igt_assert(syncobjs && word);
+	igt_assert(ufences && word);
 	vsvm_emit_write64(cb, addr(word), 0x1234);
 	for (int i = 0; i < max_jobs; i++)
-		syncobjs[i] = syncobj_create(fd, 0);
+		ufences[i] = vsvm_ufence_create();
 
 	for (int round = 0; round < rounds; round++) {
 		struct destroy_race r = {
@@ -1254,11 +1248,8 @@ static void test_exec_race_vm_destroy(int fd)
 		igt_assert_eq(pthread_create(&thread, NULL,
 					     destroy_race_thread, &r), 0);
 		while (n < max_jobs) {
-			struct drm_vsvm_sync sync =
-				vsvm_sync_signal(syncobjs[n]);
-
-			syncobj_reset(fd, &syncobjs[n], 1);
-			err = __vsvm_exec_submit(fd, r.vm, 0, cb, &sync, 1);
+			err = __vsvm_exec_ufence(fd, r.vm, n % 2, cb, NULL, 0,
+						 ufences[n]);
 			if (err)
 				break;
 			n++;
@@ -1269,12 +1260,13 @@ static void test_exec_race_vm_destroy(int fd)
 		igt_assert_eq(err, -ENOENT);
 		refused++;
 		for (int i = 0; i < n; i++) {
-			int status = vsvm_syncobj_wait_status(fd, syncobjs[i],
+			int status = vsvm_ufence_wait_status(fd, ufences[i],
 							      VSVM_JOB_WAIT_NS);
 
 			igt_assert_f(status == 1 || status < 0,
 				     "job %d of round %d: status %d\n", i,
 				     round, status);
+			igt_assert_eq_u64(ufences[i]->value, VSVM_UFENCE_DONE);
 			failed += status < 0;
 		}
 		accepted += n;
@@ -1282,10 +1274,10 @@ static void test_exec_race_vm_destroy(int fd)
 	igt_info("%d jobs accepted (%d ended with an error), %d EXECs refused "
 		 "after the destroy\n", accepted, failed, refused);
 	for (int i = 0; i < max_jobs; i++)
-		syncobj_destroy(fd, syncobjs[i]);
+		vsvm_ufence_destroy(ufences[i]);
 	vsvm_cmdbuf_destroy(cb);
 	free(word);
-	free(syncobjs);
+	free(ufences);
 }
 
 static void test_many_jobs(int fd)
@@ -1293,7 +1285,8 @@ static void test_many_jobs(int fd)
 	const int total_per = JOBS_PER_ENGINE;
 	uint64_t stats0[VSVM_STAT_COUNT], stats1[VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf **cbs;
-	uint32_t *syncobjs, *order, *slots;
+	struct drm_vsvm_ufence **ufences;
+	uint32_t *order, *slots;
 	uint64_t *counter, *seqnos;
 	struct env env;
 	int n;
@@ -1307,9 +1300,9 @@ static void test_many_jobs(int fd)
 	memset(env.data, 0, env.data_size);
 
 	cbs = calloc(n, sizeof(*cbs));
-	syncobjs = calloc(n, sizeof(*syncobjs));
+	ufences = calloc(n, sizeof(*ufences));
 	seqnos = calloc(n, sizeof(*seqnos));
-	igt_assert(cbs && syncobjs && seqnos);
+	igt_assert(cbs && ufences && seqnos);
 
 	vsvm_stats(fd, env.vm, stats0);
 
@@ -1325,14 +1318,14 @@ static void test_many_jobs(int fd)
 				 addr(counter), 1, 0, 0);
 		vsvm_emit_write32(cbs[i], addr(&slots[i]), 0x5000 + i);
 		vsvm_emit_write32(cbs[i], addr(&order[e]), k + 1);
-		syncobjs[i] = syncobj_create(fd, 0);
-		seqnos[i] = vsvm_exec_signal(fd, env.vm, e, cbs[i],
-					     syncobjs[i]);
+		ufences[i] = vsvm_ufence_create();
+		seqnos[i] = vsvm_exec_ufence(fd, env.vm, e, cbs[i], NULL, 0,
+					     ufences[i]);
 		igt_assert_eq_u64(seqnos[i], i + 1);
 	}
 
 	for (int i = 0; i < n; i++)
-		igt_assert_f(vsvm_syncobj_wait_status(fd, syncobjs[i],
+		igt_assert_f(vsvm_ufence_wait_status(fd, ufences[i],
 						      VSVM_JOB_WAIT_NS) == 1,
 			     "job %d failed\n", i);
 
@@ -1349,11 +1342,11 @@ static void test_many_jobs(int fd)
 	assert_vm_error(&env, 0, 0, 0, 0, 0);
 
 	for (int i = 0; i < n; i++) {
-		syncobj_destroy(fd, syncobjs[i]);
+		vsvm_ufence_destroy(ufences[i]);
 		vsvm_cmdbuf_destroy(cbs[i]);
 	}
 	free(cbs);
-	free(syncobjs);
+	free(ufences);
 	free(seqnos);
 	env_fini(&env);
 }
@@ -1467,24 +1460,25 @@ igt_main
 	igt_subtest("job-timeout")
 		test_job_timeout(fd);
 
-	igt_describe("Jobs chained by binary syncobjs across engines run in "
-		     "order.");
-	igt_subtest("syncobj-chain-binary")
-		test_syncobj_chain(fd, false);
+	igt_describe("Jobs on several engines wait for binary syncobjs the "
+		     "CPU signalled; one without a fence is refused.");
+	igt_subtest("syncobj-wait-binary")
+		test_syncobj_wait(fd, false);
 
-	igt_describe("Jobs chained by timeline syncobj points across engines "
-		     "run in order.");
-	igt_subtest("syncobj-chain-timeline")
-		test_syncobj_chain(fd, true);
+	igt_describe("Jobs on several engines wait for timeline points the "
+		     "CPU signalled; a point not yet there is refused.");
+	igt_subtest("syncobj-wait-timeline")
+		test_syncobj_wait(fd, true);
 
-	igt_describe("Many jobs on all engines: each engine runs its jobs in "
-		     "order, all run exactly once.");
 	igt_describe("EXEC racing VM_DESTROY from another thread: every "
-		     "accepted job completes or fails, none hangs, and EXEC "
-		     "after the destroy returns ENOENT.");
+		     "accepted job completes or fails and writes its user "
+		     "fence, none hangs, and EXEC after the destroy returns "
+		     "ENOENT.");
 	igt_subtest("exec-race-vm-destroy")
 		test_exec_race_vm_destroy(fd);
 
+	igt_describe("Many jobs on all engines: each engine runs its jobs in "
+		     "order, all run exactly once.");
 	igt_subtest("many-jobs")
 		test_many_jobs(fd);
 

@@ -411,11 +411,11 @@ static void test_fault_per_vm(int fd)
 {
 	struct vsvm_fork_sync f;
 	struct vsvm_ctx c;
-	uint32_t syncobj;
+	struct drm_vsvm_ufence *ufence;
 
 	igt_require(vsvm_num_engines(fd) >= 2);
 	vsvm_ctx_init(&c, fd);
-	syncobj = syncobj_create(fd, 0);
+	ufence = vsvm_ufence_create();
 	vsvm_fork_sync_init(&f);
 	igt_fork(child, 1)
 		fault_process_a(&f);
@@ -429,8 +429,8 @@ static void test_fault_per_vm(int fd)
 		/* Fresh memory: B's job faults, on B's handler. */
 		vsvm_map_anon(&mem, 64 << 10, 0);
 		vsvm_emit_fill(c.cb, to_user_pointer(mem.ptr), mem.size, i);
-		vsvm_exec_signal(fd, c.vm, 0, c.cb, syncobj);
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, syncobj,
+		vsvm_exec_ufence(fd, c.vm, 0, c.cb, NULL, 0, ufence);
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ufence,
 						       3ull * NSEC_PER_SEC),
 			      1);
 		vsvm_cmdbuf_reset(c.cb);
@@ -444,7 +444,7 @@ static void test_fault_per_vm(int fd)
 	igt_waitchildren();
 
 	vsvm_fork_sync_fini(&f);
-	syncobj_destroy(fd, syncobj);
+	vsvm_ufence_destroy(ufence);
 	vsvm_ctx_fini(&c);
 }
 

@@ -1116,7 +1116,7 @@ static void test_munmap(int fd)
 	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	const size_t size = 16 * page_size;
 	uint32_t *gate;
-	uint32_t obj;
+	struct drm_vsvm_ufence *obj;
 	struct vsvm_region r;
 	uint8_t *p;
 	struct svm s;
@@ -1150,17 +1150,17 @@ static void test_munmap(int fd)
 	*gate = 0;
 	vsvm_emit_wait(s.cb, false, addr(gate), 1, ~0ull, DRM_VSVM_WAIT_EQ);
 	vsvm_emit_checksum(s.cb, addr(p), size, addr(&s.results[0]));
-	obj = syncobj_create(fd, 0);
-	vsvm_exec_signal(fd, s.vm, 0, s.cb, obj);
+	obj = vsvm_ufence_create();
+	vsvm_exec_ufence(fd, s.vm, 0, s.cb, NULL, 0, obj);
 	s.engine = 0;
 	usleep(20 * 1000);
-	igt_assert_eq(vsvm_syncobj_status(fd, obj), 0);
+	igt_assert_eq(vsvm_ufence_status(obj), 0);
 	igt_assert_eq(munmap(p, size), 0);
 	WRITE_ONCE(*gate, 1);
-	assert_gpu_fault(&s, vsvm_syncobj_wait_status(fd, obj,
+	assert_gpu_fault(&s, vsvm_ufence_wait_status(fd, obj,
 						      VSVM_JOB_WAIT_NS),
 			 -EFAULT, addr(p), DRM_VSVM_ACCESS_READ);
-	syncobj_destroy(fd, obj);
+	vsvm_ufence_destroy(obj);
 	vsvm_cmdbuf_reset(s.cb);
 
 	/* And again, later. */
@@ -1783,7 +1783,8 @@ static void test_dedup(int fd, bool thp)
 	uint64_t st0[VSVM_STAT_COUNT], st1[VSVM_STAT_COUNT];
 	struct vsvm_cmdbuf **cbs;
 	struct vsvm_region r, cmds;
-	uint32_t *syncobjs, *go;
+	struct drm_vsvm_ufence **ufences;
+	uint32_t *go;
 	struct svm s;
 
 	igt_require(vsvm_num_engines(fd) > 1);
@@ -1800,8 +1801,8 @@ static void test_dedup(int fd, bool thp)
 	/* One command buffer page per engine, mirrored with the gate. */
 	map_anon(&cmds, s.engines * page_size, 0);
 	cbs = calloc(s.engines, sizeof(*cbs));
-	syncobjs = calloc(s.engines, sizeof(*syncobjs));
-	igt_assert(cbs && syncobjs);
+	ufences = calloc(s.engines, sizeof(*ufences));
+	igt_assert(cbs && ufences);
 	go = s.results + 128;
 	*go = 0;
 	for (uint32_t e = 0; e < s.engines; e++) {
@@ -1813,7 +1814,7 @@ static void test_dedup(int fd, bool thp)
 		vsvm_emit_write32(cbs[e], addr(mine), 0xd0d0 + e);
 		vsvm_emit_write32(cbs[e], addr(mine + SZ_2M / s.engines - 4),
 				  0xe0e0 + e);
-		syncobjs[e] = syncobj_create(fd, 0);
+		ufences[e] = vsvm_ufence_create();
 	}
 	vsvm_emit_checksum(s.cb, addr(cmds.ptr), cmds.size,
 			   addr(&s.results[0]));
@@ -1822,11 +1823,11 @@ static void test_dedup(int fd, bool thp)
 
 	svm_stats(&s, st0);
 	for (uint32_t e = 0; e < s.engines; e++)
-		vsvm_exec_signal(fd, s.vm, e, cbs[e], syncobjs[e]);
+		vsvm_exec_ufence(fd, s.vm, e, cbs[e], NULL, 0, ufences[e]);
 	usleep(50 * 1000);
 	WRITE_ONCE(*go, 1);
 	for (uint32_t e = 0; e < s.engines; e++)
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, syncobjs[e],
+		igt_assert_eq(vsvm_ufence_wait_status(fd, ufences[e],
 						       VSVM_JOB_WAIT_NS), 1);
 	svm_stats(&s, st1);
 	log_stats(thp ? "dedup-thp" : "dedup", st0, st1);
@@ -1847,11 +1848,11 @@ static void test_dedup(int fd, bool thp)
 	igt_assert_lte_u64(DELTA(st0, st1, FAULTS), s.engines);
 
 	for (uint32_t e = 0; e < s.engines; e++) {
-		syncobj_destroy(fd, syncobjs[e]);
+		vsvm_ufence_destroy(ufences[e]);
 		vsvm_cmdbuf_destroy(cbs[e]);
 	}
 	free(cbs);
-	free(syncobjs);
+	free(ufences);
 	vsvm_unmap_region(&cmds);
 	vsvm_unmap_region(&r);
 	svm_fini(&s);
@@ -2128,7 +2129,7 @@ struct race_job {
 	struct vsvm_cmdbuf *cb;
 	uint32_t *results;	/* RACE_REPEAT checksums */
 	uint8_t *copy;		/* RACE_REPEAT copies of the region */
-	uint32_t syncobj;
+	struct drm_vsvm_ufence *ufence;
 	uint32_t engine;
 	uint32_t fill;		/* mprotect: the pattern of this round */
 };
@@ -2145,12 +2146,12 @@ static void race_job_init(struct race *rc, struct race_job *j,
 	j->copy = mmap(NULL, repeat * size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(j->results != MAP_FAILED && j->copy != MAP_FAILED);
-	j->syncobj = syncobj_create(rc->fd, 0);
+	j->ufence = vsvm_ufence_create();
 }
 
 static void race_job_fini(struct race *rc, struct race_job *j, int repeat)
 {
-	syncobj_destroy(rc->fd, j->syncobj);
+	vsvm_ufence_destroy(j->ufence);
 	vsvm_cmdbuf_destroy(j->cb);
 	munmap(j->results, page_size);
 	munmap(j->copy, repeat * RACE_PAGES * page_size);
@@ -2250,12 +2251,12 @@ static void race_jobs(struct race *rc, struct race_job *jobs, uint32_t count,
 
 		for (uint32_t e = 0; e < count; e++) {
 			race_job_emit(rc, &jobs[e], repeat, round);
-			vsvm_exec_signal(rc->fd, rc->vm, jobs[e].engine,
-					 jobs[e].cb, jobs[e].syncobj);
+			vsvm_exec_ufence(rc->fd, rc->vm, jobs[e].engine,
+					 jobs[e].cb, NULL, 0, jobs[e].ufence);
 		}
 		for (uint32_t e = 0; e < count; e++) {
-			int status = vsvm_syncobj_wait_status(rc->fd,
-							      jobs[e].syncobj,
+			int status = vsvm_ufence_wait_status(rc->fd,
+							      jobs[e].ufence,
 							      VSVM_JOB_WAIT_NS);
 
 			t = vsvm_gettime_ns() - t0;

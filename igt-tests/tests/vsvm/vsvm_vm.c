@@ -125,35 +125,27 @@ static void ctx_exec(struct exec_ctx *ctx, struct drm_vsvm_exec *exec)
 }
 
 /*
- * Submits @exec, which must be valid, and checks that it got the next
- * sequence number, ran and wrote the next token. Without syncs, @exec gets
- * a syncobj to signal; with syncs, @signal must be one of them.
+ * Submits @exec, which must be valid, with a user fence record, and checks
+ * that it got the next sequence number, ran, reported success and wrote the
+ * next token.
  */
-static void ctx_run(struct exec_ctx *ctx, struct drm_vsvm_exec *exec,
-		    uint32_t signal)
+static void ctx_run(struct exec_ctx *ctx, struct drm_vsvm_exec *exec)
 {
-	struct drm_vsvm_sync sync;
-	uint32_t syncobj = 0;
+	struct drm_vsvm_ufence *uf = vsvm_ufence_create();
 
 	igt_assert_eq(*ctx->word, ctx->token);
 
-	if (!exec->num_syncs) {
-		syncobj = syncobj_create(ctx->fd, 0);
-		sync = vsvm_sync_signal(syncobj);
-		exec->num_syncs = 1;
-		exec->syncs = to_user_pointer(&sync);
-		signal = syncobj;
-	}
-	igt_assert(signal);
+	exec->flags |= DRM_VSVM_EXEC_UFENCE;
+	exec->ufence_address = to_user_pointer(uf);
+	exec->ufence_value = VSVM_UFENCE_DONE;
 	igt_assert_eq(__vsvm_exec(ctx->fd, exec), 0);
 	igt_assert_eq_u64(exec->seqno, ctx->seqno + 1);
 	ctx->seqno++;
 	ctx->jobs++;
 
-	igt_assert_eq(vsvm_syncobj_wait_status(ctx->fd, signal,
-					       VSVM_JOB_WAIT_NS), 1);
-	if (syncobj)
-		syncobj_destroy(ctx->fd, syncobj);
+	igt_assert_eq(vsvm_ufence_wait_status(ctx->fd, uf, VSVM_JOB_WAIT_NS),
+		      1);
+	vsvm_ufence_destroy(uf);
 
 	igt_assert_eq(*ctx->word, ctx->token + 1);
 	ctx->token++;
@@ -166,7 +158,7 @@ static void ctx_check_works(struct exec_ctx *ctx)
 	struct drm_vsvm_exec exec;
 
 	ctx_exec(ctx, &exec);
-	ctx_run(ctx, &exec, 0);
+	ctx_run(ctx, &exec);
 }
 
 /*
@@ -435,7 +427,7 @@ static void test_exec_bad_engine(int fd)
 	for (uint32_t e = 0; e < n; e++) {
 		ctx_exec(&ctx, &exec);
 		exec.engine = e;
-		ctx_run(&ctx, &exec, 0);
+		ctx_run(&ctx, &exec);
 	}
 	ctx_fini(&ctx);
 }
@@ -587,19 +579,21 @@ static void test_exec_bad_pad(int fd)
 	ctx_fini(&ctx);
 }
 
+/* The user fence fields (the reserved words before 0.6) need the flag. */
 static void test_exec_bad_reserved(int fd)
 {
-	static const uint64_t bad[] = { 1, 1ull << 63 };
+	static const uint64_t bad[] = { 1, 8, 1ull << 63 };
 	struct drm_vsvm_exec exec;
 	struct exec_ctx ctx;
 
 	ctx_init(&ctx, fd);
-	for (unsigned int r = 0; r < 2; r++) {
-		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
-			ctx_exec(&ctx, &exec);
-			exec.reserved[r] = bad[i];
-			ctx_check_refused(&ctx, &exec, -EINVAL);
-		}
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		ctx_exec(&ctx, &exec);
+		exec.ufence_address = bad[i];
+		ctx_check_refused(&ctx, &exec, -EINVAL);
+		ctx_exec(&ctx, &exec);
+		exec.ufence_value = bad[i];
+		ctx_check_refused(&ctx, &exec, -EINVAL);
 	}
 	ctx_check_works(&ctx);
 	ctx_fini(&ctx);
@@ -631,30 +625,21 @@ static void test_exec_too_many_syncs(int fd)
 
 	ctx_init(&ctx, fd);
 	for (int i = 0; i <= VSVM_MAX_SYNCS; i++) {
-		handles[i] = syncobj_create(fd, 0);
-		syncs[i] = vsvm_sync_signal(handles[i]);
+		handles[i] = syncobj_create(fd, DRM_SYNCOBJ_CREATE_SIGNALED);
+		syncs[i] = vsvm_sync_wait(handles[i]);
 	}
 
 	ctx_exec(&ctx, &exec);
 	exec.syncs = to_user_pointer(syncs);
 	exec.num_syncs = VSVM_MAX_SYNCS + 1;
 	ctx_check_refused(&ctx, &exec, -EINVAL);
-	/* Nothing was installed in any syncobj. */
-	for (int i = 0; i <= VSVM_MAX_SYNCS; i++)
-		igt_assert_eq(syncobj_wait_err(fd, &handles[i], 1, 0, 0),
-			      -EINVAL);
 
 	exec.num_syncs = ~0u;
 	ctx_check_refused(&ctx, &exec, -EINVAL);
 
-	/* 64 is the limit: all of them get the job's fence. */
+	/* 64 is the limit: the job waits for all of them and runs. */
 	exec.num_syncs = VSVM_MAX_SYNCS;
-	ctx_run(&ctx, &exec, handles[0]);
-	for (int i = 0; i < VSVM_MAX_SYNCS; i++)
-		igt_assert_eq(vsvm_syncobj_wait_status(fd, handles[i],
-						       VSVM_JOB_WAIT_NS), 1);
-	igt_assert_eq(syncobj_wait_err(fd, &handles[VSVM_MAX_SYNCS], 1, 0, 0),
-		      -EINVAL);
+	ctx_run(&ctx, &exec);
 
 	for (int i = 0; i <= VSVM_MAX_SYNCS; i++)
 		syncobj_destroy(fd, handles[i]);
@@ -743,10 +728,10 @@ static void test_exec_sync_point_without_timeline(int fd)
 	ctx_check_refused(&ctx, &exec, -EINVAL);
 	igt_assert_eq(syncobj_wait_err(fd, &signal, 1, 0, 0), -EINVAL);
 
-	/* Without the point, the same request is fine. */
+	/* Without the point (and the refused signal sync), it is fine. */
 	syncs[0].point = 0;
-	ctx_run(&ctx, &exec, signal);
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, signal, VSVM_JOB_WAIT_NS), 1);
+	exec.num_syncs = 1;
+	ctx_run(&ctx, &exec);
 
 	syncobj_destroy(fd, signal);
 	syncobj_destroy(fd, wait);
@@ -775,12 +760,12 @@ static void test_exec_unknown_syncobj(int fd)
 		exec.num_syncs = 1;
 		ctx_check_refused(&ctx, &exec, -ENOENT);
 
-		/* ... and as one to signal. */
+		/* ... and as one to signal, refused before any lookup. */
 		sync = vsvm_sync_signal(bad[i]);
-		ctx_check_refused(&ctx, &exec, -ENOENT);
+		ctx_check_refused(&ctx, &exec, -EOPNOTSUPP);
 
 		sync = vsvm_sync_timeline_signal(bad[i], 1);
-		ctx_check_refused(&ctx, &exec, -ENOENT);
+		ctx_check_refused(&ctx, &exec, -EOPNOTSUPP);
 	}
 	ctx_check_works(&ctx);
 	ctx_fini(&ctx);
@@ -801,10 +786,10 @@ static void test_exec_unsubmitted_syncobj(int fd)
 
 	/* A binary syncobj without a fence. */
 	syncs[0] = vsvm_sync_wait(wait);
-	syncs[1] = vsvm_sync_signal(signal);
+	syncs[1] = vsvm_sync_wait(signal);
 	ctx_exec(&ctx, &exec);
 	exec.syncs = to_user_pointer(syncs);
-	exec.num_syncs = 2;
+	exec.num_syncs = 1;
 	ctx_check_refused(&ctx, &exec, -EINVAL);
 	igt_assert_eq(syncobj_wait_err(fd, &signal, 1, 0, 0), -EINVAL);
 
@@ -816,8 +801,7 @@ static void test_exec_unsubmitted_syncobj(int fd)
 
 	/* The point that was signalled is fine. */
 	syncs[0] = vsvm_sync_timeline_wait(timeline, 1);
-	ctx_run(&ctx, &exec, signal);
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, signal, VSVM_JOB_WAIT_NS), 1);
+	ctx_run(&ctx, &exec);
 
 	syncobj_destroy(fd, wait);
 	syncobj_destroy(fd, timeline);
@@ -866,7 +850,7 @@ static void test_exec_bad_syncs_pointer(int fd)
 	char *pages;
 
 	ctx_init(&ctx, fd);
-	handle = syncobj_create(fd, 0);
+	handle = syncobj_create(fd, DRM_SYNCOBJ_CREATE_SIGNALED);
 
 	/* NULL. */
 	ctx_exec(&ctx, &exec);
@@ -886,16 +870,14 @@ static void test_exec_bad_syncs_pointer(int fd)
 	/* An array whose second entry lies in the unmapped page. */
 	igt_assert_eq(mprotect(pages, page_size, PROT_READ | PROT_WRITE), 0);
 	syncs = (struct drm_vsvm_sync *)(pages + page_size) - 1;
-	*syncs = vsvm_sync_signal(handle);
+	*syncs = vsvm_sync_wait(handle);
 	exec.syncs = to_user_pointer(syncs);
 	exec.num_syncs = 2;
 	ctx_check_refused(&ctx, &exec, -EFAULT);
-	igt_assert_eq(syncobj_wait_err(fd, &handle, 1, 0, 0), -EINVAL);
 
 	/* The first entry alone is fine. */
 	exec.num_syncs = 1;
-	ctx_run(&ctx, &exec, handle);
-	igt_assert_eq(vsvm_syncobj_wait_status(fd, handle, VSVM_JOB_WAIT_NS), 1);
+	ctx_run(&ctx, &exec);
 
 	munmap(pages, page_size);
 	syncobj_destroy(fd, handle);
@@ -1306,9 +1288,9 @@ static void test_vm_error_unknown_vm(int fd)
  * - a "blocker" on engine 0 that waits for *@gate to become non-zero, then
  *   writes 1 to results[0];
  * - @queued jobs behind it on engine 0, writing 2 + i to results[1 + i];
- * - a dependent job on the last engine that waits for the blocker's fence
- *   and writes 0xdead to results[1 + queued].
- * Their fences are exported to @sync_files: blocker, queued..., dependent.
+ * - a dependent job on the last engine that waits (WAIT command) for the
+ *   blocker's user fence value, then writes 0xdead to results[1 + queued].
+ * Their user fence records are @ufs: blocker, queued..., dependent.
  */
 struct lifetime_jobs {
 	struct vsvm_cmdbuf *cbs[8];
@@ -1317,42 +1299,32 @@ struct lifetime_jobs {
 
 static void submit_lifetime_jobs(int fd, uint32_t vm, uint32_t *gate,
 				 uint32_t *results, int queued,
-				 int *sync_files, struct lifetime_jobs *jobs)
+				 struct drm_vsvm_ufence *ufs,
+				 struct lifetime_jobs *jobs)
 {
 	uint32_t last = vsvm_num_engines(fd) - 1;
-	struct drm_vsvm_sync syncs[2];
-	uint32_t blocker, obj;
 	struct vsvm_cmdbuf *cb;
 
 	igt_assert(queued + 2 <= (int)ARRAY_SIZE(jobs->cbs));
 	jobs->ncbs = 0;
 
-	blocker = syncobj_create(fd, 0);
 	cb = jobs->cbs[jobs->ncbs++] = vsvm_cmdbuf_create(page_size);
 	vsvm_emit_wait(cb, false, to_user_pointer(gate), 0, ~0u,
 		       DRM_VSVM_WAIT_NEQ);
 	vsvm_emit_write32(cb, to_user_pointer(&results[0]), 1);
-	vsvm_exec_signal(fd, vm, 0, cb, blocker);
-	sync_files[0] = vsvm_syncobj_export(fd, blocker);
+	vsvm_exec_ufence(fd, vm, 0, cb, NULL, 0, &ufs[0]);
 
 	for (int i = 0; i < queued; i++) {
-		obj = syncobj_create(fd, 0);
 		cb = jobs->cbs[jobs->ncbs++] = vsvm_cmdbuf_create(page_size);
 		vsvm_emit_write32(cb, to_user_pointer(&results[1 + i]), 2 + i);
-		vsvm_exec_signal(fd, vm, 0, cb, obj);
-		sync_files[1 + i] = vsvm_syncobj_export(fd, obj);
-		syncobj_destroy(fd, obj);
+		vsvm_exec_ufence(fd, vm, 0, cb, NULL, 0, &ufs[1 + i]);
 	}
 
-	obj = syncobj_create(fd, 0);
 	cb = jobs->cbs[jobs->ncbs++] = vsvm_cmdbuf_create(page_size);
+	vsvm_emit_wait(cb, true, to_user_pointer(&ufs[0].value),
+		       VSVM_UFENCE_DONE, ~0ull, DRM_VSVM_WAIT_EQ);
 	vsvm_emit_write32(cb, to_user_pointer(&results[1 + queued]), 0xdead);
-	syncs[0] = vsvm_sync_wait(blocker);
-	syncs[1] = vsvm_sync_signal(obj);
-	vsvm_exec_submit(fd, vm, last, cb, syncs, 2);
-	sync_files[1 + queued] = vsvm_syncobj_export(fd, obj);
-	syncobj_destroy(fd, obj);
-	syncobj_destroy(fd, blocker);
+	vsvm_exec_ufence(fd, vm, last, cb, NULL, 0, &ufs[1 + queued]);
 }
 
 static void free_lifetime_jobs(struct lifetime_jobs *jobs)
@@ -1364,13 +1336,14 @@ static void free_lifetime_jobs(struct lifetime_jobs *jobs)
 /*
  * The VM goes away (@close_file: its file is closed, else VM_DESTROY) while
  * a job runs, jobs are queued behind it and another waits for it. The call
- * returns at once; the running job stops with -ECANCELED, the queued and
- * the waiting ones fail with -ESRCH; nothing ran further, nothing hangs.
+ * returns at once; the running jobs stop with -ECANCELED, the queued ones
+ * fail with -ESRCH; each writes its user fence record though its VM and
+ * file are gone; nothing ran further, nothing hangs.
  */
 static void test_vm_gone_with_jobs(int fd, bool close_file)
 {
 	const int queued = 3;
-	int sync_files[queued + 2];
+	struct drm_vsvm_ufence ufs[queued + 2];
 	struct lifetime_jobs jobs;
 	uint32_t *gate, *results;
 	uint64_t start, elapsed;
@@ -1381,11 +1354,10 @@ static void test_vm_gone_with_jobs(int fd, bool close_file)
 	gate = map_pages(1, PROT_READ | PROT_WRITE);
 	results = map_pages(1, PROT_READ | PROT_WRITE);
 
-	submit_lifetime_jobs(vfd, vm, gate, results, queued, sync_files,
-			     &jobs);
+	submit_lifetime_jobs(vfd, vm, gate, results, queued, ufs, &jobs);
 	/* The blocker runs, and blocks. */
 	usleep(100 * 1000);
-	igt_assert_eq(vsvm_sync_file_status(sync_files[0]), 0);
+	igt_assert_eq(vsvm_ufence_status(&ufs[0]), 0);
 
 	start = vsvm_gettime_ns();
 	if (close_file)
@@ -1412,15 +1384,15 @@ static void test_vm_gone_with_jobs(int fd, bool close_file)
 		igt_assert_eq(__vsvm_stats(fd, &stats), -ENOENT);
 	}
 
-	/* The dependent job was cancelled. */
-	status = vsvm_sync_file_wait_status(sync_files[queued + 1],
-					    VSVM_JOB_WAIT_NS);
-	igt_assert_f(status == -ESRCH,
+	/* The dependent job was cancelled, running or queued. */
+	status = vsvm_ufence_wait_status(fd, &ufs[queued + 1],
+					 VSVM_JOB_WAIT_NS);
+	igt_assert_f(status == -ECANCELED || status == -ESRCH,
 		     "the job waiting for the running one was not cancelled: status %d, ran: %s\n",
 		     status, results[1 + queued] ? "yes" : "no");
 
 	/* The running job was stopped, before its write. */
-	status = vsvm_sync_file_wait_status(sync_files[0], VSVM_JOB_WAIT_NS);
+	status = vsvm_ufence_wait_status(fd, &ufs[0], VSVM_JOB_WAIT_NS);
 	igt_assert_f(status == -ECANCELED, "the running job ended with %d\n",
 		     status);
 	WRITE_ONCE(*gate, 1);
@@ -1428,119 +1400,88 @@ static void test_vm_gone_with_jobs(int fd, bool close_file)
 
 	/* The jobs queued behind it were cancelled without running. */
 	for (int i = 0; i < queued; i++) {
-		status = vsvm_sync_file_wait_status(sync_files[1 + i],
-						    VSVM_JOB_WAIT_NS);
+		status = vsvm_ufence_wait_status(fd, &ufs[1 + i],
+						 VSVM_JOB_WAIT_NS);
 		igt_assert_f(status == -ESRCH || status == -ECANCELED,
 			     "queued job %d: status %d\n", i, status);
 		igt_assert_eq_u32(results[1 + i], 0);
 	}
 	igt_assert_eq_u32(results[1 + queued], 0);
 
-	for (int i = 0; i < queued + 2; i++)
-		close(sync_files[i]);
 	free_lifetime_jobs(&jobs);
 	munmap(gate, page_size);
 	munmap(results, page_size);
 }
 
-static void send_fds(int sock, const int *fds, int n)
-{
-	char buf[CMSG_SPACE(sizeof(int) * 8)];
-	struct iovec iov = { .iov_base = &n, .iov_len = sizeof(n) };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = buf,
-		.msg_controllen = CMSG_SPACE(sizeof(int) * n),
-	};
-	struct cmsghdr *cmsg;
-
-	igt_assert(n <= 8);
-	memset(buf, 0, sizeof(buf));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n);
-	memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n);
-	igt_assert_eq(sendmsg(sock, &msg, 0), sizeof(n));
-}
-
-static int recv_fds(int sock, int *fds, int max)
-{
-	char buf[CMSG_SPACE(sizeof(int) * 8)];
-	int n = 0;
-	struct iovec iov = { .iov_base = &n, .iov_len = sizeof(n) };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = buf,
-		.msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cmsg;
-
-	igt_assert_eq(recvmsg(sock, &msg, 0), sizeof(n));
-	igt_assert(n > 0 && n <= max);
-	cmsg = CMSG_FIRSTHDR(&msg);
-	igt_assert(cmsg && cmsg->cmsg_type == SCM_RIGHTS);
-	igt_assert_eq(cmsg->cmsg_len, CMSG_LEN(sizeof(int) * n));
-	memcpy(fds, CMSG_DATA(cmsg), sizeof(int) * n);
-
-	return n;
-}
-
 /*
  * The process exits with a job running, jobs queued behind it and another
- * waiting for it: every one fails with -ESRCH, soon.
+ * waiting for it: they end soon (an engine they held runs the next job
+ * long before the job timeout), and their user fence records, in memory
+ * the parent shares, stay unwritten: the address space they belong to is
+ * gone, so the kernel writes nothing.
  */
-static void test_vm_gone_with_process(void)
+static void test_vm_gone_with_process(int fd)
 {
 	const int queued = 3;
-	int sync_files[queued + 2];
+	size_t size = (queued + 2) * sizeof(struct drm_vsvm_ufence);
+	struct drm_vsvm_ufence *ufs;
 	uint64_t start, elapsed;
-	int sock[2], status, n;
+	struct vsvm_cmdbuf *probe;
+	int sock[2];
+	uint32_t vm;
+	char c;
 
+	ufs = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(ufs != MAP_FAILED);
+	memset(ufs, 0, size);
 	igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sock), 0);
 
 	igt_fork(child, 1) {
 		int cfd = drm_open_vsvm_render();
-		uint32_t vm = vsvm_vm_create(cfd);
+		uint32_t cvm = vsvm_vm_create(cfd);
 		uint32_t *gate = map_pages(1, PROT_READ | PROT_WRITE);
 		uint32_t *results = map_pages(1, PROT_READ | PROT_WRITE);
 		struct lifetime_jobs jobs;
-		char c;
 
 		close(sock[0]);
-		submit_lifetime_jobs(cfd, vm, gate, results, queued,
-				     sync_files, &jobs);
+		submit_lifetime_jobs(cfd, cvm, gate, results, queued, ufs,
+				     &jobs);
 		usleep(100 * 1000);
-		igt_assert_eq(vsvm_sync_file_status(sync_files[0]), 0);
-		send_fds(sock[1], sync_files, queued + 2);
-		/* Exit once the parent has the fences. */
+		igt_assert_eq(vsvm_ufence_status(&ufs[0]), 0);
+		igt_assert_eq(write(sock[1], "r", 1), 1);
+		/* Exit once the parent knows the jobs are in. */
 		igt_assert_eq(read(sock[1], &c, 1), 1);
 		_exit(0);
 	}
 	close(sock[1]);
 
-	n = recv_fds(sock[0], sync_files, queued + 2);
-	igt_assert_eq(n, queued + 2);
+	igt_assert_eq(read(sock[0], &c, 1), 1);
 	start = vsvm_gettime_ns();
 	igt_assert_eq(write(sock[0], "x", 1), 1);
 	igt_waitchildren();
 	close(sock[0]);
 
-	for (int i = 0; i < queued + 2; i++) {
-		status = vsvm_sync_file_wait_status(sync_files[i],
-						    VSVM_JOB_WAIT_NS);
-		igt_assert_f(status == -ESRCH, "job %d: status %d\n", i,
-			     status);
-		close(sync_files[i]);
-	}
+	/* engine 0 runs jobs one at a time: the blocker is gone first */
+	vm = vsvm_vm_create(fd);
+	probe = vsvm_cmdbuf_create(page_size);
+	vsvm_emit_nop(probe);
+	igt_assert_eq(vsvm_exec_wait(fd, vm, 0, probe), 1);
 	elapsed = vsvm_gettime_ns() - start;
-	igt_info("all jobs ended %.3f s after the exit\n", elapsed / 1e9);
+	igt_info("engine 0 free %.3f s after the exit\n", elapsed / 1e9);
 	/* Well before the job timeout would have ended the blocker. */
 	igt_assert_f(elapsed < (uint64_t)vsvm_job_timeout_ms() * 1000000,
-		     "the jobs ended %.1f s after the process exited\n",
+		     "the blocker ended %.1f s after the process exited\n",
 		     elapsed / 1e9);
+
+	for (int i = 0; i < queued + 2; i++)
+		igt_assert_f(!ufs[i].value && !ufs[i].error,
+			     "record %d of the exited process was written\n",
+			     i);
+
+	vsvm_cmdbuf_destroy(probe);
+	vsvm_vm_destroy(fd, vm);
+	munmap(ufs, page_size);
 }
 
 igt_main
@@ -1616,7 +1557,8 @@ igt_main
 	igt_subtest("exec-unaligned-batch-address")
 		test_exec_unaligned_batch_address(fd);
 
-	igt_describe("EXEC with any flag fails with EINVAL.");
+	igt_describe("EXEC with an unknown flag, or DRM_VSVM_EXEC_UFENCE "
+		     "without a record address, fails with EINVAL.");
 	igt_subtest("exec-bad-flags")
 		test_exec_bad_flags(fd);
 
@@ -1624,7 +1566,8 @@ igt_main
 	igt_subtest("exec-bad-pad")
 		test_exec_bad_pad(fd);
 
-	igt_describe("EXEC with a non-zero reserved field fails with EINVAL.");
+	igt_describe("EXEC with a user fence address or value but without "
+		     "DRM_VSVM_EXEC_UFENCE fails with EINVAL.");
 	igt_subtest("exec-bad-reserved")
 		test_exec_bad_reserved(fd);
 
@@ -1742,9 +1685,10 @@ igt_main
 		test_vm_gone_with_jobs(fd, true);
 
 	igt_describe("A process exits with a job running, jobs queued and a "
-		     "job waiting: all fail with ESRCH at once.");
+		     "job waiting: they end at once, and their user fences in "
+		     "the gone address space are not written.");
 	igt_subtest("vm-exit-with-jobs")
-		test_vm_gone_with_process();
+		test_vm_gone_with_process(fd);
 
 	igt_fixture
 		close(fd);
