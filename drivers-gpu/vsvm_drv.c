@@ -49,8 +49,8 @@
  *    fault handler and every debugfs read: afterwards each ioctl on an open
  *    file fails with -ENODEV (the DRM core's ioctls too), an engine starts
  *    no job (-ENODEV) and a running job stops at its next command or
- *    memory access with -ENODEV, faults fail unresolved, fdinfo shows the
- *    DRM core's keys only.
+ *    memory access with -ENODEV, faults fail unresolved, fdinfo shows
+ *    no DRM keys (drm_show_fdinfo() enters the device too).
  * 2. vsvm_vm_unplug_all(): every VM is stopped as VM_DESTROY would stop
  *    it, and the unbind waits until every job is freed. Every job still
  *    queued or running ends with an error on its fence: -ESRCH when

@@ -576,7 +576,7 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	u64 busy;
 	int idx;
 
-	/* after a hot-unplug the file shows the DRM core's keys only */
+	/* drm_show_fdinfo() is guarded too: nothing after a hot-unplug */
 	if (!drm_dev_enter(file->minor->dev, &idx))
 		return;
 	xa_lock(&vfile->vms);
