@@ -323,6 +323,7 @@ static int setup_jobs(struct state *s)
 static int setup(struct state *s)
 {
 	char fdinfo[4096];
+	void *p;
 	int ret;
 
 	ret = vsvm_find_render_node(s->node, sizeof(s->node));
@@ -344,6 +345,13 @@ static int setup(struct state *s)
 	    !strstr(fdinfo, "drm-engine-compute:")) {
 		fprintf(stderr, "vsvm_unplug: fdinfo before unplug:\n%s\n",
 			fdinfo);
+		return -EIO;
+	}
+	/* vsvm has no mmap: the unplug has no CPU mapping of it to revoke */
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, s->fd, 0);
+	if (p != MAP_FAILED) {
+		fprintf(stderr, "vsvm_unplug: mmap of the file succeeded\n");
+		munmap(p, PAGE);
 		return -EIO;
 	}
 	return 0;
