@@ -53,7 +53,12 @@
  */
 static int vsvm_job_cancelled(struct vsvm_job *job)
 {
-	if (drm_dev_is_unplugged(&job->vm->vdev->drm))
+	/*
+	 * The job runs inside drm_dev_enter() (vsvm_job_work()), which
+	 * drm_dev_unplug() waits for: reading the flag is enough, without an
+	 * SRCU section per access as drm_dev_is_unplugged() would take.
+	 */
+	if (READ_ONCE(job->vm->vdev->drm.unplugged))
 		return -ENODEV;
 	if (atomic_read(&job->cancel))
 		return -ETIMEDOUT;
