@@ -55,9 +55,10 @@
  *    it, and the unbind waits until every job is freed. Every job still
  *    queued or running ends with an error on its fence: -ESRCH when
  *    drm_sched kills it in its queue, -ECANCELED when it was on its way
- *    to the engine, -ENODEV when it ran. Then its mirror goes: exclusive grants are given
- *    back, notifiers removed, DMA mappings undone, the GPU page table
- *    freed. The process's CPU mappings are untouched.
+ *    to the engine, -ENODEV when it ran. Then the VM's mirror goes:
+ *    exclusive grants are given back, notifiers removed, DMA mappings
+ *    undone, the GPU page table freed. The process's CPU mappings are
+ *    untouched.
  * 3. vsvm_vram_fini(): every page in VRAM is evicted to system memory,
  *    data intact, and the pagemap removed. The copy engine and the
  *    copy_to_ram() callbacks keep working after step 1, on purpose: they
