@@ -35,6 +35,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include <drm/drm_drv.h>
+
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
 #include "vsvm_svm.h"
@@ -44,11 +46,20 @@
 #define VSVM_VA_LIMIT	BIT_ULL(VSVM_VA_BITS - 1)
 
 /*
- * Whether the engine must stop the job: 0, -ETIMEDOUT once the job timed
- * out, -ECANCELED or -ESRCH once its VM was closed (vsvm_vm_closed_errno()).
+ * Whether the engine must stop the job: 0, -ENODEV once the device was
+ * unplugged (drm_dev_unplug() waits for the job to leave), -ETIMEDOUT once
+ * the job timed out, -ECANCELED or -ESRCH once its VM was closed
+ * (vsvm_vm_closed_errno()).
  */
 static int vsvm_job_cancelled(struct vsvm_job *job)
 {
+	/*
+	 * The job runs inside drm_dev_enter() (vsvm_job_work()), which
+	 * drm_dev_unplug() waits for: reading the flag is enough, without an
+	 * SRCU section per access as drm_dev_is_unplugged() would take.
+	 */
+	if (READ_ONCE(job->vm->vdev->drm.unplugged))
+		return -ENODEV;
 	if (atomic_read(&job->cancel))
 		return -ETIMEDOUT;
 	if (READ_ONCE(job->vm->closed))
@@ -475,7 +486,7 @@ static int vsvm_cmd_dispatch(struct vsvm_job *job, const union vsvm_cmd *cmd,
  * spent is added to the VM's busy time.
  *
  * Return: 0, or the error the job's fence signals: -EFAULT, -EACCES,
- * -EINVAL, -ETIMEDOUT, -ECANCELED, -ESRCH, -EBUSY or -ENOMEM.
+ * -EINVAL, -ETIMEDOUT, -ECANCELED, -ESRCH, -ENODEV, -EBUSY or -ENOMEM.
  */
 int vsvm_job_execute(struct vsvm_job *job)
 {

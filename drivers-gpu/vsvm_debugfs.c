@@ -16,11 +16,15 @@
  * - vsvm_vms: one line per VM: "vm ID pid PID client CLIENT:" then
  *   name=value for every counter, the VM's busy time and jobs in flight.
  *   CLIENT is the drm-client-id of the file holding the VM.
+ *
+ * The files go with the device at unplug (drm_dev_unplug() removes the
+ * minor's directory); a read that raced with it gets -ENODEV.
  */
 
 #include <linux/seq_file.h>
 
 #include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 
 #include "vsvm_drv.h"
@@ -30,11 +34,15 @@ static int vsvm_debugfs_info_show(struct seq_file *m, void *unused)
 {
 	struct drm_debugfs_entry *entry = m->private;
 	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
+	int idx;
 
+	if (!drm_dev_enter(&vdev->drm, &idx))
+		return -ENODEV;
 	seq_printf(m, "engines: %u\n", vdev->num_engines);
 	seq_printf(m, "vram_size: %llu\n", vdev->vram_size);
 	seq_printf(m, "va_bits: %u\n", VSVM_VA_BITS);
 	seq_printf(m, "job_timeout_ms: %u\n", vdev->job_timeout_ms);
+	drm_dev_exit(idx);
 	return 0;
 }
 
@@ -63,10 +71,14 @@ static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)
 	struct drm_debugfs_entry *entry = m->private;
 	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
 	unsigned int i;
+	int idx;
 
+	if (!drm_dev_enter(&vdev->drm, &idx))
+		return -ENODEV;
 	for (i = 0; i < VSVM_STAT_COUNT; i++)
 		seq_printf(m, "%s: %lld\n", vsvm_stat_names[i],
 			   atomic64_read(&vdev->stats[i]));
+	drm_dev_exit(idx);
 	return 0;
 }
 
@@ -76,7 +88,10 @@ static int vsvm_debugfs_vms_show(struct seq_file *m, void *unused)
 	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
 	struct vsvm_vm *vm;
 	unsigned int i;
+	int idx;
 
+	if (!drm_dev_enter(&vdev->drm, &idx))
+		return -ENODEV;
 	mutex_lock(&vdev->vms_lock);
 	list_for_each_entry(vm, &vdev->vms, link) {
 		seq_printf(m, "vm %u pid %d client %llu:", vm->id, vm->pid,
@@ -90,6 +105,7 @@ static int vsvm_debugfs_vms_show(struct seq_file *m, void *unused)
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&vdev->vms_lock);
+	drm_dev_exit(idx);
 	return 0;
 }
 

@@ -12,10 +12,8 @@
  * render node.
  *
  * The faux bus has no bind/unbind files in sysfs; the writable module
- * parameter ``bound`` takes their place: writing 0 removes the device
- * (every page in VRAM goes back to system memory first), writing 1
- * creates it again. Removal is refused with -EBUSY while a file of the
- * device is open.
+ * parameter ``bound`` takes their place: writing 0 removes the device,
+ * writing 1 creates a new one.
  *
  * Files, one responsibility each:
  *
@@ -38,6 +36,48 @@
  * - vsvm_debugfs.c: debugfs files under the DRM minor's directory: the
  *   device-wide counters and the implementation counters, for root only.
  * - vsvm_trace.h: tracepoints (fault, resolve, invalidate).
+ */
+
+/**
+ * DOC: hot-unplug
+ *
+ * Removing the device (``bound`` = 0, module unload) is a hot-unplug: it
+ * works with files open, and what a process holds stays valid for it.
+ * vsvm_remove() does, in order:
+ *
+ * 1. drm_dev_unplug(): the render node goes; it waits for every
+ *    drm_dev_enter() section to end. Every vsvm ioctl runs inside one (the
+ *    ioctl table's wrappers), so does every job on an engine, every GPU
+ *    fault handler and every debugfs read: afterwards each ioctl on an open
+ *    file fails with -ENODEV (the DRM core's ioctls too), an engine starts
+ *    no job (-ENODEV) and a running job stops at its next command or
+ *    memory access with -ENODEV, faults fail unresolved, fdinfo shows
+ *    no DRM keys (drm_show_fdinfo() enters the device too).
+ * 2. vsvm_vm_unplug_all(): every VM is stopped as VM_DESTROY would stop
+ *    it, and the unbind waits until every job is freed. Every job still
+ *    queued or running ends with an error on its fence: -ESRCH when
+ *    drm_sched kills it in its queue, -ECANCELED when it was on its way
+ *    to the engine, -ENODEV when it ran. Then the VM's mirror goes:
+ *    exclusive grants are given back, notifiers removed, DMA mappings
+ *    undone, the GPU page table freed. The process's CPU mappings are
+ *    untouched.
+ * 3. vsvm_vram_fini(): every page in VRAM is evicted to system memory,
+ *    data intact, and the pagemap removed. The copy engine and the
+ *    copy_to_ram() callbacks keep working after step 1, on purpose: they
+ *    bring the data back (migrations to VRAM are refused from step 1 on,
+ *    under drm_dev_enter()).
+ *
+ * What is left — the &struct vsvm_device, the schedulers, the fault
+ * workqueue, each file's &struct vsvm_file and its VMs without their
+ * mirror — is freed when the last file is closed: the VMs at each file's
+ * postclose, the rest by drmm actions when the DRM device is released.
+ * Each open file holds the module (&file_operations.owner), so rmmod is
+ * refused until the last one is closed. vsvm has no mmap: mmap() of the
+ * file fails with -ENODEV before and after.
+ *
+ * Writing 1 to ``bound`` while old files are open creates a new device
+ * with a new render node (a new minor while the old one is held); the old
+ * files stay unplugged.
  */
 
 #include <linux/debugfs.h>
@@ -146,20 +186,60 @@ static int vsvm_prime_fd_to_handle(struct drm_device *drm,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * Every vsvm ioctl runs inside drm_dev_enter(): drm_dev_unplug() waits for
+ * the ones in flight, and later calls fail with -ENODEV. (drm_ioctl()
+ * refuses calls on an unplugged device too, but without a critical
+ * section: an ioctl may have passed its check as the device goes.)
+ */
+static int vsvm_ioctl_enter(drm_ioctl_t *func, struct drm_device *drm,
+			    void *data, struct drm_file *file)
+{
+	int idx, ret;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	ret = func(drm, data, file);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+#define VSVM_IOCTL_ENTER(func)						\
+static int func##_enter(struct drm_device *drm, void *data,		\
+			struct drm_file *file)				\
+{									\
+	return vsvm_ioctl_enter(func, drm, data, file);			\
+}
+
+VSVM_IOCTL_ENTER(vsvm_query_ioctl)
+VSVM_IOCTL_ENTER(vsvm_vm_create_ioctl)
+VSVM_IOCTL_ENTER(vsvm_vm_destroy_ioctl)
+VSVM_IOCTL_ENTER(vsvm_exec_ioctl)
+VSVM_IOCTL_ENTER(vsvm_stats_ioctl)
+VSVM_IOCTL_ENTER(vsvm_vm_error_ioctl)
+VSVM_IOCTL_ENTER(vsvm_prefetch_ioctl)
+VSVM_IOCTL_ENTER(vsvm_residency_ioctl)
+VSVM_IOCTL_ENTER(vsvm_madvise_ioctl)
+VSVM_IOCTL_ENTER(vsvm_attr_query_ioctl)
+
+#define VSVM_IOCTL(name, func)						\
+	DRM_IOCTL_DEF_DRV(name, func##_enter, DRM_RENDER_ALLOW)
+
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(VSVM_QUERY, vsvm_query_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_STATS, vsvm_stats_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_VM_ERROR, vsvm_vm_error_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_PREFETCH, vsvm_prefetch_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_RESIDENCY, vsvm_residency_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_MADVISE, vsvm_madvise_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_ATTR_QUERY, vsvm_attr_query_ioctl,
-			  DRM_RENDER_ALLOW),
+	VSVM_IOCTL(VSVM_QUERY, vsvm_query_ioctl),
+	VSVM_IOCTL(VSVM_VM_CREATE, vsvm_vm_create_ioctl),
+	VSVM_IOCTL(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl),
+	VSVM_IOCTL(VSVM_EXEC, vsvm_exec_ioctl),
+	VSVM_IOCTL(VSVM_STATS, vsvm_stats_ioctl),
+	VSVM_IOCTL(VSVM_VM_ERROR, vsvm_vm_error_ioctl),
+	VSVM_IOCTL(VSVM_PREFETCH, vsvm_prefetch_ioctl),
+	VSVM_IOCTL(VSVM_RESIDENCY, vsvm_residency_ioctl),
+	VSVM_IOCTL(VSVM_MADVISE, vsvm_madvise_ioctl),
+	VSVM_IOCTL(VSVM_ATTR_QUERY, vsvm_attr_query_ioctl),
+	/*
+	 * Not inside drm_dev_enter(): a wait may last, and drm_dev_unplug()
+	 * would wait for it; it fails with -ENODEV once unplugged instead.
+	 */
 	DRM_IOCTL_DEF_DRV(VSVM_WAIT_UFENCE, vsvm_wait_ufence_ioctl,
 			  DRM_RENDER_ALLOW),
 };
@@ -194,6 +274,31 @@ static const struct drm_driver vsvm_driver = {
 	.minor = DRIVER_MINOR,
 };
 
+/*
+ * Released with the DRM device, after its last file: the schedulers may
+ * still be needed by a file's VMs after unplug (drm_sched_entity_fini() at
+ * close touches the scheduler), and outlive every job (vsvm_remove()).
+ */
+static void vsvm_engines_release(struct drm_device *drm, void *unused)
+{
+	vsvm_engines_fini(to_vsvm_device(drm));
+}
+
+/*
+ * Released with the DRM device, after the engines: jobs that ended at
+ * unplug or close still write their user fences.
+ */
+static void vsvm_ufence_release(struct drm_device *drm, void *unused)
+{
+	vsvm_ufence_fini(to_vsvm_device(drm));
+}
+
+/* Released with the DRM device: a VM freed at close flushes its handler. */
+static void vsvm_fault_release(struct drm_device *drm, void *unused)
+{
+	vsvm_fault_fini(to_vsvm_device(drm));
+}
+
 static int vsvm_probe(struct faux_device *fdev)
 {
 	struct vsvm_device *vdev;
@@ -222,23 +327,33 @@ static int vsvm_probe(struct faux_device *fdev)
 	if (ret)
 		return ret;
 
+	/* each released by the DRM core from here on, even on failure */
 	ret = vsvm_fault_init(vdev);
+	if (ret)
+		goto err_vram_fini;
+	ret = drmm_add_action_or_reset(&vdev->drm, vsvm_fault_release, NULL);
 	if (ret)
 		goto err_vram_fini;
 
 	ret = vsvm_ufence_init(vdev);
 	if (ret)
-		goto err_fault_fini;
+		goto err_vram_fini;
+	ret = drmm_add_action_or_reset(&vdev->drm, vsvm_ufence_release, NULL);
+	if (ret)
+		goto err_vram_fini;
 
 	ret = vsvm_engines_init(vdev);
 	if (ret)
-		goto err_ufence_fini;
+		goto err_vram_fini;
+	ret = drmm_add_action_or_reset(&vdev->drm, vsvm_engines_release, NULL);
+	if (ret)
+		goto err_vram_fini;
 
 	vsvm_debugfs_init(vdev);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
-		goto err_engines_fini;
+		goto err_vram_fini;
 
 	/*
 	 * The DRM core creates gem_names for every device, although its
@@ -253,27 +368,29 @@ static int vsvm_probe(struct faux_device *fdev)
 		       vdev->num_engines, vdev->vram_size >> 20);
 	return 0;
 
-err_engines_fini:
-	vsvm_engines_fini(vdev);
-err_ufence_fini:
-	vsvm_ufence_fini(vdev);
-err_fault_fini:
-	vsvm_fault_fini(vdev);
 err_vram_fini:
 	vsvm_vram_fini(vdev);
 	return ret;
 }
 
+/*
+ * Hot-unplug, with or without open files (see "DOC: vsvm overview"): no
+ * ioctl, job, fault or debugfs read runs once drm_dev_unplug() returns;
+ * every VM loses its jobs and its mirror, then VRAM goes back to system
+ * memory. What files still hold is released with the DRM device.
+ */
 static void vsvm_remove(struct faux_device *fdev)
 {
 	struct vsvm_device *vdev = faux_device_get_drvdata(fdev);
 
 	drm_dev_unplug(&vdev->drm);
-	vsvm_engines_fini(vdev);
-	vsvm_ufence_fini(vdev);
-	vsvm_fault_fini(vdev);
+	/* user fence waits end with -ENODEV */
+	wake_up_all(&vdev->ufence_waitq);
+	vsvm_vm_unplug_all(vdev);
 	/* every page still in VRAM goes back to system memory first */
 	vsvm_vram_fini(vdev);
+	drm_dbg_driver(&vdev->drm, "unplugged, %d files open\n",
+		       atomic_read(&vdev->drm.open_count));
 }
 
 static const struct faux_device_ops vsvm_faux_ops = {
@@ -296,15 +413,10 @@ static int vsvm_bind(void)
 /* Unbind vsvm and remove the device. vsvm_faux_lock held. */
 static int vsvm_unbind(void)
 {
-	struct vsvm_device *vdev;
-
 	lockdep_assert_held(&vsvm_faux_lock);
 
 	if (!vsvm_faux)
 		return 0;
-	vdev = faux_device_get_drvdata(vsvm_faux);
-	if (atomic_read(&vdev->drm.open_count))
-		return -EBUSY;
 	faux_device_destroy(vsvm_faux);
 	vsvm_faux = NULL;
 	return 0;
@@ -344,7 +456,7 @@ static const struct kernel_param_ops vsvm_bound_ops = {
 };
 module_param_cb(bound, &vsvm_bound_ops, NULL, 0644);
 MODULE_PARM_DESC(bound,
-		 "Whether the vsvm device exists (default Y): write 0 to unbind and remove it (-EBUSY while open), 1 to create and bind it again");
+		 "Whether the vsvm device exists (default Y): write 0 to unbind and remove it (hot-unplug: open files get -ENODEV), 1 to create and bind a new one");
 
 static int __init vsvm_init(void)
 {

@@ -70,15 +70,19 @@ struct vsvm_engine;
  *	atomic; shown in debugfs only
  * @vram: the simulated VRAM, device-private memory
  * @vms_lock: protects @vms
- * @vms: every VM of the device, for debugfs
+ * @vms: every VM of the device, for debugfs and hot-unplug: a VM is on it
+ *	from creation until its last reference is dropped
+ *	(kref_put_mutex() under @vms_lock)
+ * @vms_freeing: VMs taken off @vms whose teardown is in progress; atomic,
+ *	vsvm_vm_unplug_all() waits for it to drop to zero
  * @fault_wq: unbound workqueue the VMs' fault handlers run on
  * @ufence_wq: ordered workqueue writing user fence records (vsvm_ufence.c)
  * @ufence_waitq: woken whenever a job of the device has ended and its user
  *	fence record (if any) was written; DRM_IOCTL_VSVM_WAIT_UFENCE sleeps
  *	on it
  *
- * Everything but @stats is set before drm_dev_register() and read-only
- * after, so it needs no lock.
+ * Everything but @stats, @vms and @vms_freeing is set before
+ * drm_dev_register() and read-only after, so it needs no lock.
  */
 struct vsvm_device {
 	struct drm_device drm;
@@ -92,6 +96,7 @@ struct vsvm_device {
 	/* protects vms */
 	struct mutex vms_lock;
 	struct list_head vms;
+	atomic_t vms_freeing;
 	struct workqueue_struct *fault_wq;
 	struct workqueue_struct *ufence_wq;
 	wait_queue_head_t ufence_waitq;

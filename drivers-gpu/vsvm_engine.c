@@ -48,6 +48,7 @@
  */
 
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
@@ -94,11 +95,17 @@ static void vsvm_job_work(struct work_struct *work)
 	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
 	struct dma_fence *fence = job->hw_fence;
 	struct vsvm_vm *vm = job->vm;
+	int ret = -ENODEV, idx;
 	bool cookie;
-	int ret;
 
-	/* Faults: no signalling section (see the DOC above). */
-	ret = vsvm_job_execute(job);
+	/*
+	 * Faults: no signalling section (see the DOC above). The engine is
+	 * hardware: gone once the device is unplugged.
+	 */
+	if (drm_dev_enter(&vm->vdev->drm, &idx)) {
+		ret = vsvm_job_execute(job);
+		drm_dev_exit(idx);
+	}
 
 	cookie = dma_fence_begin_signalling();
 	if (ret) {
@@ -217,7 +224,9 @@ void vsvm_job_free(struct vsvm_job *job)
 {
 	if (!vsvm_job_started(job))
 		kfree(job->hw_fence);
-	atomic_dec(&job->vm->jobs_in_flight);
+	/* vsvm_vm_unplug_all() waits for the last one */
+	if (atomic_dec_and_test(&job->vm->jobs_in_flight))
+		wake_up_var(&job->vm->jobs_in_flight);
 	vsvm_vm_put(job->vm);
 	kfree(job);
 }

@@ -21,6 +21,8 @@
  * The handler charges what it allocates to the memory cgroup of the VM's
  * process (set_active_memcg()), as the ioctls charge the caller.
  *
+ * Once the device is unplugged, faults fail with -ENODEV unresolved.
+ *
  * Locking: &vsvm_vm.fault_lock protects the VM's fault list only; it is
  * never held while a fault is resolved.
  */
@@ -31,6 +33,8 @@
 #include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+
+#include <drm/drm_drv.h>
 
 #include "vsvm_drv.h"
 #include "vsvm_svm.h"
@@ -73,11 +77,16 @@ static void vsvm_fault_work(struct work_struct *work)
 	struct vsvm_vm *vm = container_of(work, struct vsvm_vm, fault_work);
 	struct mem_cgroup *old_memcg;
 	struct vsvm_fault *f;
+	int idx;
 
 	old_memcg = set_active_memcg(vm->memcg);
 	while ((f = vsvm_fault_next(vm))) {
-		f->result = vsvm_svm_fault(f->vm, f->addr, f->access,
-					   &f->locked);
+		f->result = -ENODEV;
+		if (drm_dev_enter(&vm->vdev->drm, &idx)) {
+			f->result = vsvm_svm_fault(f->vm, f->addr, f->access,
+						   &f->locked);
+			drm_dev_exit(idx);
+		}
 		complete(&f->done);
 	}
 	set_active_memcg(old_memcg);
@@ -96,7 +105,7 @@ static void vsvm_fault_work(struct work_struct *work)
  * VM's handler is done with the fault, which a job timeout does not
  * shorten; a handler stuck on its process's memory only stalls that VM.
  *
- * Return: as vsvm_svm_fault().
+ * Return: as vsvm_svm_fault(); -ENODEV after a hot-unplug.
  */
 int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 		     struct page **locked)

@@ -32,6 +32,12 @@
  * waits in a drm_pagemap cache. So the module cannot be unloaded while pages
  * are in VRAM; unbinding the device evicts them first.
  *
+ * Hot-unplug (see vsvm_drv.c): migrations to VRAM run inside
+ * drm_dev_enter() and are refused (-ENODEV) once the device is unplugged;
+ * copies to system memory (CPU faults, eviction) are not guarded, on
+ * purpose: they are what brings the data back, and vsvm_vram_fini() frees
+ * the backing store only after the last VRAM page is gone.
+ *
  * When an allocation fails, the least recently migrated allocations are
  * evicted with drm_pagemap_evict_to_ram(), which works from the physical
  * pages: the process, VMA or VM behind them may be gone already.

@@ -59,6 +59,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
@@ -258,6 +259,11 @@ int vsvm_wait_ufence_ioctl(struct drm_device *drm, void *data,
 		}
 		if (vsvm_ufence_compare(v, args)) {
 			ret = 0;
+			break;
+		}
+		/* no job ends any more: vsvm_remove() wakes the waiters */
+		if (drm_dev_is_unplugged(drm)) {
+			ret = -ENODEV;
 			break;
 		}
 		if (signal_pending(current)) {

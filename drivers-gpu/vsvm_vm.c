@@ -23,6 +23,9 @@
  *
  * Bounds: a file holds at most VSVM_MAX_VMS_PER_FILE VMs (-ENOSPC beyond),
  * and what a VM allocates is charged to the memory cgroup of its process.
+ *
+ * Hot-unplug: vsvm_vm_unplug_all() stops every VM of the device and tears
+ * its mirror down while files may still hold it; see vsvm_drv.c.
  */
 
 #include <linux/memcontrol.h>
@@ -30,7 +33,9 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait_bit.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 #include <drm/gpu_scheduler.h>
@@ -39,29 +44,52 @@
 #include "vsvm_engine.h"
 #include "vsvm_vm.h"
 
-static void vsvm_vm_free(struct kref *ref)
+/*
+ * Free a VM whose last reference is gone. After a hot-unplug its mirror and
+ * page table are gone already (vsvm_vm_unplug()).
+ */
+static void vsvm_vm_free(struct vsvm_vm *vm)
 {
-	struct vsvm_vm *vm = container_of(ref, struct vsvm_vm, ref);
-
-	mutex_lock(&vm->vdev->vms_lock);
-	list_del(&vm->link);
-	mutex_unlock(&vm->vdev->vms_lock);
 	vsvm_fault_vm_fini(vm);
-	vsvm_svm_fini(vm);
-	vsvm_pt_fini(&vm->pt);
+	if (!vm->unplugged) {
+		vsvm_svm_fini(vm);
+		vsvm_pt_fini(&vm->pt);
+	}
 	mem_cgroup_put(vm->memcg);
 	mmdrop(vm->mm);
 	kfree(vm->entities);
 	kfree(vm);
 }
 
+/*
+ * The last reference went, under &vsvm_device.vms_lock (kref_put_mutex()):
+ * a VM on the device's list always has a reference, and one that is being
+ * freed counts in &vsvm_device.vms_freeing instead.
+ */
+static void vsvm_vm_release(struct kref *ref)
+{
+	struct vsvm_vm *vm = container_of(ref, struct vsvm_vm, ref);
+	struct vsvm_device *vdev = vm->vdev;
+
+	lockdep_assert_held(&vdev->vms_lock);
+	list_del(&vm->link);
+	atomic_inc(&vdev->vms_freeing);
+	mutex_unlock(&vdev->vms_lock);
+
+	vsvm_vm_free(vm);
+	if (atomic_dec_and_test(&vdev->vms_freeing))
+		wake_up_var(&vdev->vms_freeing);
+}
+
 /**
  * vsvm_vm_put() - drop a reference to a VM
  * @vm: the VM
+ *
+ * The last reference frees the VM; it takes &vsvm_device.vms_lock to do so.
  */
 void vsvm_vm_put(struct vsvm_vm *vm)
 {
-	kref_put(&vm->ref, vsvm_vm_free);
+	kref_put_mutex(&vm->ref, vsvm_vm_release, &vm->vdev->vms_lock);
 }
 
 /**
@@ -169,20 +197,31 @@ int vsvm_vm_closed_errno(struct vsvm_vm *vm)
 }
 
 /*
- * Close a VM: no EXEC pushes a job after this (they serialise on
+ * Stop a VM: no EXEC pushes a job after this (they serialise on
  * submit_lock and see @closed), and drm_sched_entity_fini() ends the jobs
- * already accepted, which then complete with an error or run.
+ * already accepted, which then complete with an error or run. The first of
+ * VM_DESTROY, file close and hot-unplug does it; the others find it done.
  */
-static void vsvm_vm_close(struct vsvm_vm *vm)
+static void vsvm_vm_stop(struct vsvm_vm *vm)
 {
+	bool stopped;
 	u32 i;
 
 	mutex_lock(&vm->submit_lock);
+	stopped = vm->closed;
 	WRITE_ONCE(vm->closed, true);
 	mutex_unlock(&vm->submit_lock);
+	if (stopped)
+		return;
 	for (i = 0; i < vm->vdev->num_engines; i++)
 		vsvm_engine_entity_fini(&vm->vdev->engines[i],
 					&vm->entities[i]);
+}
+
+/* Close a VM: stop it and drop the reference of the file's table. */
+static void vsvm_vm_close(struct vsvm_vm *vm)
+{
+	vsvm_vm_stop(vm);
 	vsvm_vm_put(vm);
 }
 
@@ -203,6 +242,72 @@ void vsvm_vm_close_all(struct vsvm_file *vfile)
 		vsvm_vm_close(vm);
 	}
 	xa_destroy(&vfile->vms);
+}
+
+/*
+ * Take the GPU away from a VM of an unplugged device: stop it, wait until
+ * its jobs are freed (killed ones are freed by drm_sched's workers, see
+ * vsvm_job_free()) and its fault handler is idle, then remove its
+ * notifiers, unmap its pages and free its page table. The VM itself stays
+ * for its file, whose ioctls fail with -ENODEV, until its last reference.
+ */
+static void vsvm_vm_unplug(struct vsvm_vm *vm)
+{
+	struct vsvm_device *vdev = vm->vdev;
+
+	vsvm_vm_stop(vm);
+	wait_var_event(&vm->jobs_in_flight, !atomic_read(&vm->jobs_in_flight));
+	flush_work(&vm->fault_work);
+	vsvm_svm_fini(vm);
+	vsvm_pt_fini(&vm->pt);
+
+	mutex_lock(&vdev->vms_lock);
+	vm->unplugged = true;
+	mutex_unlock(&vdev->vms_lock);
+}
+
+/* The first VM of @vdev not unplugged yet, with a reference; or NULL. */
+static struct vsvm_vm *vsvm_vm_next_plugged(struct vsvm_device *vdev)
+{
+	struct vsvm_vm *vm;
+
+	mutex_lock(&vdev->vms_lock);
+	list_for_each_entry(vm, &vdev->vms, link) {
+		if (!vm->unplugged) {
+			/* on the list: the reference count is not zero */
+			kref_get(&vm->ref);
+			mutex_unlock(&vdev->vms_lock);
+			return vm;
+		}
+	}
+	mutex_unlock(&vdev->vms_lock);
+	return NULL;
+}
+
+/**
+ * vsvm_vm_unplug_all() - take the GPU away from every VM of a device
+ * @vdev: the device, unplugged (drm_dev_unplug()): no ioctl runs, no VM
+ *	is created, and every job that starts fails with -ENODEV
+ *
+ * Called at unbind, with or without open files. On return no job of the
+ * device exists any more (queued ones were killed, -ESRCH; running ones
+ * ended with -ENODEV), and no VM has a notifier, a DMA mapping, an
+ * exclusive grant or a page table: all that is left of a VM is the
+ * structure its file holds, freed when the file is closed. A job waiting
+ * for a fence from outside the device (a sync_file, another driver) keeps
+ * the unbind waiting until that fence signals: drm_sched frees a killed
+ * job only after its dependencies.
+ */
+void vsvm_vm_unplug_all(struct vsvm_device *vdev)
+{
+	struct vsvm_vm *vm;
+
+	while ((vm = vsvm_vm_next_plugged(vdev))) {
+		vsvm_vm_unplug(vm);
+		vsvm_vm_put(vm);
+	}
+	/* VMs whose last reference went meanwhile tear themselves down. */
+	wait_var_event(&vdev->vms_freeing, !atomic_read(&vdev->vms_freeing));
 }
 
 static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev, u64 client_id)
@@ -466,7 +571,8 @@ int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
  * process's memory is accounted to it by core mm already.
  *
  * Locking: takes the lock of the file's VM table, which makes the sum of
- * open and closed VMs consistent.
+ * open and closed VMs consistent. After a hot-unplug nothing is printed
+ * (drm_dev_enter()).
  */
 void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
@@ -474,7 +580,11 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	struct vsvm_vm *vm;
 	unsigned long id;
 	u64 busy;
+	int idx;
 
+	/* drm_show_fdinfo() is guarded too: nothing after a hot-unplug */
+	if (!drm_dev_enter(file->minor->dev, &idx))
+		return;
 	xa_lock(&vfile->vms);
 	busy = vfile->busy_ns_closed;
 	xa_for_each(&vfile->vms, id, vm)
@@ -485,4 +595,5 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	if (vfile->vdev->num_engines > 1)
 		drm_printf(p, "drm-engine-capacity-compute:\t%u\n",
 			   vfile->vdev->num_engines);
+	drm_dev_exit(idx);
 }

@@ -47,8 +47,11 @@ struct vsvm_file;
  * @error: record of the last failed job
  * @submit_lock: serialises job submission (EXEC) with closing the VM, so
  *	that no job is pushed to an entity that is being torn down
- * @closed: the VM was destroyed or its file closed: its jobs stop, and
- *	EXEC refuses new ones; set under @submit_lock
+ * @closed: the VM was destroyed, its file closed or its device unplugged:
+ *	its jobs stop, EXEC refuses new ones, and its scheduler entities are
+ *	finished (by whoever set it); set under @submit_lock
+ * @unplugged: the device was unplugged and vsvm_vm_unplug_all() tore the
+ *	mirror and the page table down already; set under &vsvm_device.vms_lock
  * @pid: thread group of the process that created the VM
  * @client_id: &drm_file.client_id of the file holding the VM, as fdinfo
  *	shows it (for debugfs)
@@ -78,6 +81,7 @@ struct vsvm_vm {
 	/* serialises EXEC with vsvm_vm_close() */
 	struct mutex submit_lock;
 	bool closed;
+	bool unplugged;
 	pid_t pid;
 	u64 client_id;
 	struct list_head link;
@@ -95,6 +99,7 @@ void vsvm_vm_stat_add(struct vsvm_vm *vm, unsigned int idx, u64 n);
 void vsvm_vm_set_error(struct vsvm_vm *vm, u64 seqno, u32 engine, int error,
 		       u64 address, u32 access);
 int vsvm_vm_closed_errno(struct vsvm_vm *vm);
+void vsvm_vm_unplug_all(struct vsvm_device *vdev);
 
 /* vsvm_fault.c */
 void vsvm_fault_vm_init(struct vsvm_vm *vm);

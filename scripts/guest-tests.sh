@@ -238,20 +238,23 @@ if [ "$status" -ne 0 ] && ! grep -q '^FAIL vsvm-fuzz/' "$res"; then
 fi
 
 # Unbind and rebind through the bound parameter (the faux bus has no
-# bind/unbind files): refused while a file is open, the render node goes
-# away and comes back, and the device works again.
+# bind/unbind files): a hot-unplug, done with a file open; the render node
+# goes away, the open file stays (closed later), a new device comes back and
+# works.
 section "vsvm: unbind and rebind"
 bound=/sys/module/vsvm/parameters/bound
 bind_check() {
 	[ "$(cat $bound)" = Y ] || { echo "not bound at start"; return 1; }
-	exec 9<>"/dev/dri/$(ls /sys/bus/faux/devices/vsvm/drm | grep renderD)"
-	if echo 0 2>/dev/null > $bound; then
-		exec 9<&-; echo "unbind with an open file was not refused"; return 1
+	local node
+	node=/dev/dri/$(ls /sys/bus/faux/devices/vsvm/drm | grep renderD)
+	exec 9<>"$node"
+	if ! echo 0 > $bound; then
+		exec 9<&-; echo "unbind with an open file failed"; return 1
 	fi
+	[ "$(cat $bound)" = N ] || { exec 9<&-; echo "still bound"; return 1; }
+	[ -e /sys/bus/faux/devices/vsvm ] && { exec 9<&-; echo "device still there"; return 1; }
+	[ -e "$node" ] && { exec 9<&-; echo "$node still there"; return 1; }
 	exec 9<&-
-	echo 0 > $bound || { echo "unbind failed"; return 1; }
-	[ "$(cat $bound)" = N ] || { echo "still bound"; return 1; }
-	[ -e /sys/bus/faux/devices/vsvm ] && { echo "device still there"; return 1; }
 	echo 1 > $bound || { echo "rebind failed"; return 1; }
 	[ -e /sys/bus/faux/devices/vsvm ] || { echo "no device after rebind"; return 1; }
 	"$bdir/tools/vsvm_info" >/dev/null || { echo "vsvm_info failed after rebind"; return 1; }
@@ -261,6 +264,67 @@ if out=$(bind_check 2>&1); then
 else
 	echo "FAIL vsvm/unbind-rebind ($out)" >>"$res"
 fi
+
+# Hot-unplug with open files (tools/vsvm_unplug.c): a process holds the
+# device file with a VM, memory the GPU mirrors, 8 MiB in VRAM and jobs in
+# flight while the device is unbound; then the module must stay (the file
+# holds it), a new device is bound and works beside the old file, and the
+# old file closes quietly (kmemleak: the lane's gate).
+section "vsvm: hot-unplug with open files"
+hp=/tmp/vsvm-unplug
+rm -rf $hp && mkdir -p $hp
+"$bdir/tools/vsvm_unplug" $hp >$hp/out 2>"$VSVM_OUT/vsvm-unplug.log" &
+pid=$!
+# wait_ready FILE: the helper wrote FILE (0), or died first (1)
+wait_ready() {
+	for _ in $(seq 3000); do
+		[ -e "$1" ] && return 0
+		kill -0 $pid 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+hp_fail=
+if ! wait_ready $hp/ready1; then
+	hp_fail="the helper did not get ready: $(tail -n 1 "$VSVM_OUT/vsvm-unplug.log")"
+elif ! echo 0 > $bound; then
+	hp_fail="unbind with an open file failed"
+elif [ -e /sys/bus/faux/devices/vsvm ]; then
+	hp_fail="the device is still there after unbind"
+else
+	kill -USR1 $pid
+	if ! wait_ready $hp/ready2; then
+		hp_fail="the helper died after unbind: $(tail -n 1 "$VSVM_OUT/vsvm-unplug.log")"
+	else
+		# the open file of the unplugged device holds the module
+		if $modprobe -r vsvm 2>/dev/null; then
+			echo "FAIL vsvm/hot-unplug-unload-refused (unloaded with a file open)" >>"$res"
+			$modprobe vsvm $vsvm_params bound=0
+		else
+			echo "PASS vsvm/hot-unplug-unload-refused" >>"$res"
+		fi
+		echo 1 > $bound || hp_fail="rebind with the old file open failed"
+		kill -USR1 $pid
+	fi
+fi
+if [ -n "$hp_fail" ]; then
+	kill $pid 2>/dev/null
+	wait $pid
+	for t in open-file vram jobs enodev rebind; do
+		echo "FAIL vsvm/hot-unplug-$t ($hp_fail)" >>"$res"
+	done
+else
+	wait $pid
+	status=$?
+	cat "$VSVM_OUT/vsvm-unplug.log" $hp/out
+	sed -nE 's/^(PASS|FAIL|SKIP) (hot-unplug-[a-z-]+)/\1 vsvm\/\2/p' $hp/out >>"$res"
+	if [ "$status" -ne 0 ] && ! grep -q '^FAIL vsvm/hot-unplug-' "$res"; then
+		echo "FAIL vsvm/hot-unplug-run (exit status $status)" >>"$res"
+	fi
+	[ "$(grep -c '^[A-Z]* vsvm/hot-unplug-' "$res")" -ge 6 ] ||
+		echo "FAIL vsvm/hot-unplug-run (results missing: $(cat $hp/out))" >>"$res"
+fi
+[ "$(cat $bound)" = Y ] || echo 1 > $bound
 
 [ -n "${VSVM_DAX_DIR:-}" ] && umount /tmp/dax
 echo 0 > /proc/sys/vm/nr_hugepages
