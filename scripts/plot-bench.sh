@@ -27,9 +27,10 @@ trap 'rm -rf "$tmp"' EXIT
 awk 'FNR > 1' "$@" >"$tmp/all.csv"
 
 # One data file per tool, operation and vCPU count: size median min max.
-awk -F, -v d="$tmp" '$6 == "MB/s" {
+# Figures derived from medians have no min and max: no bar.
+awk -F, -v d="$tmp" '$6 == "MB/s" && $8 != "" {
 	f = d "/" $1 "_" $2 "_" $4 ".dat"
-	print $3, $8, $7, $9 >> f
+	print $3, $8, ($7 == "" ? $8 : $7), ($9 == "" ? $8 : $9) >> f
 }' "$tmp/all.csv"
 
 # plot commands of one panel: each SERIES is tool:op:label:colour
@@ -81,8 +82,14 @@ gnuplot "$tmp/plot.gp"
 # Markdown: one table per operation, vsvm and test_hmm side by side.
 md=${png%.png}.md
 awk -F, '
-function fmt(k) { return k in med ? sprintf("%.0f (%.0f-%.0f)", med[k], lo[k], hi[k]) : "-" }
-function ratio(a, b) { return (a in med) && (b in med) && med[b] > 0 ? sprintf("%.2fx", med[a] / med[b]) : "-" }
+function fmt(k) {
+	if (!(k in med) || med[k] == "")
+		return "-"
+	if (lo[k] == "")
+		return sprintf("%.0f", med[k])
+	return sprintf("%.0f (%.0f-%.0f)", med[k], lo[k], hi[k])
+}
+function ratio(a, b) { return (a in med) && (b in med) && med[a] != "" && med[b] > 0 ? sprintf("%.2fx", med[a] / med[b]) : "-" }
 $6 == "MB/s" {
 	k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4
 	med[k] = $8; lo[k] = $7; hi[k] = $9
@@ -96,10 +103,10 @@ END {
 		for (j = i + 1; j <= nc; j++)
 			if (cpus[j] + 0 > cpus[i] + 0) { t = cpus[i]; cpus[i] = cpus[j]; cpus[j] = t }
 	split("to-dev to-sys first-touch-read fault-part", ops, " ")
-	name["to-dev"] = "Migration to device memory (vsvm PREFETCH to VRAM; test_hmm MIGRATE_TO_DEV without its copy back)"
+	name["to-dev"] = "Migration to device memory (vsvm PREFETCH to VRAM; test_hmm MIGRATE_TO_DEV without its copy back: medians only)"
 	name["to-sys"] = "Migration to system memory (vsvm PREFETCH to system; test_hmm MIGRATE_TO_SYS)"
-	name["first-touch-read"] = "First-touch device read (vsvm CHECKSUM job; test_hmm READ, its copy to the caller included)"
-	name["fault-part"] = "Fault part of the first-touch read (first-touch minus mirrored read, per repetition)"
+	name["first-touch-read"] = "First-touch device read and copy out (vsvm COPY job into a mirrored buffer; test_hmm READ, its copy to the caller included)"
+	name["fault-part"] = "Fault part of the first-touch read (first-touch minus mirrored read, medians)"
 	for (o = 1; o <= 4; o++) {
 		op = ops[o]
 		printf "%s, MB/s, median (min-max):\n\n", name[op]

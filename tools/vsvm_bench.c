@@ -24,19 +24,24 @@
  *   right after, by an HMM_DMIRROR_READ of the same range, which runs the
  *   very same code (every page is mirrored by then, nothing faults), and
  *   subtracted: "to-dev" is the migration alone, "to-dev+copyback" the
- *   ioctl as it is.
+ *   ioctl as it is. The copy costs about as much as the migration, so a
+ *   difference of two single repetitions is mostly noise under TCG: the
+ *   migration alone is the difference of the medians (no min or max).
  * - to-sys: vsvm PREFETCH to system memory against test_hmm's
  *   HMM_DMIRROR_MIGRATE_TO_SYS (no copy back). Before it, both sides wait
  *   untimed for vsvm's VRAM residency timeslice (vram_min_residency_ms, a
  *   ping-pong control: CPU faults on VRAM younger than that wait).
- * - first-touch read: the device reads memory it has never mirrored. vsvm:
- *   one CHECKSUM job over the buffer in a fresh VM (GPU faults, 2 MiB GPU
- *   entries on THP, CRC-32 of every byte). test_hmm: HMM_DMIRROR_READ on a
- *   fresh dmirror file (hmm_range_fault() 32 pages at a time, then a copy
- *   of every page into a bounce buffer and copy_to_user(): stated, not
- *   subtracted, since it is how test_hmm's device reads). "mirrored read"
- *   repeats the job / ioctl at once (nothing faults), and "fault part" is
- *   first-touch minus mirrored, per repetition: the mirroring alone.
+ * - first-touch read: the device reads memory it has never mirrored and
+ *   copies it out. vsvm: one COPY job from the buffer in a fresh VM into a
+ *   buffer the VM has mirrored already (an untimed FILL job before; GPU
+ *   faults on the source, 2 MiB GPU entries on THP; the engine copies
+ *   through a bounce page). test_hmm: HMM_DMIRROR_READ on a fresh dmirror
+ *   file (hmm_range_fault() 32 pages at a time, then a copy of every page
+ *   into a bounce buffer and copy_to_user() into the same kind of
+ *   buffer): both read every byte and write it to the caller's memory.
+ *   "mirrored read" repeats the job / ioctl at once (nothing faults), and
+ *   "fault part" is first-touch minus mirrored (medians): the mirroring
+ *   alone.
  * - one 2 MiB GPU fault with migration: a 2 MiB THP chunk with preferred
  *   location VRAM, a job writing one word of it in a VM whose command
  *   buffer is mirrored already, minus a NOP job of the same VM just before.
@@ -56,6 +61,7 @@
 #include <getopt.h>
 #include <glob.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +192,27 @@ static struct row *record_us(const char *tool, const char *op, size_t size,
 	return r;
 }
 
+/*
+ * Record the bandwidth of the part of an operation that is not @part: from
+ * the medians of @n times of the whole and of @part (differences of single
+ * noisy repetitions under TCG can even be negative). No min or max (NaN).
+ */
+static void record_bw_diff(const char *tool, const char *op, size_t size,
+			   const double *whole, const double *part, int n)
+{
+	double w[MAX_REPS], p[MAX_REPS], lo, hi, mw, mp;
+	struct row *r;
+
+	memcpy(w, whole, n * sizeof(*w));
+	memcpy(p, part, n * sizeof(*p));
+	stats(w, n, &lo, &mw, &hi);
+	stats(p, n, &lo, &mp, &hi);
+	r = record_bw(tool, op, size, whole, n);
+	r->median = mw > mp ? size / 1e6 / (mw - mp) : NAN;
+	r->min = NAN;
+	r->max = NAN;
+}
+
 static const struct row *find_row(const char *tool, const char *op,
 				  uint64_t mib)
 {
@@ -270,8 +297,10 @@ static int thp_percent(const struct buf *b)
 		}
 		if (!in)
 			continue;
-		sscanf(line, "Rss: %llu kB", &rss);
-		sscanf(line, "AnonHugePages: %llu kB", &anon_huge);
+		if (sscanf(line, "Rss: %llu kB", &rss) == 1)
+			continue;
+		if (sscanf(line, "AnonHugePages: %llu kB", &anon_huge) == 1)
+			continue;
 	}
 	fclose(f);
 	if (!found || !rss)
@@ -441,13 +470,17 @@ static double exec_time(vsvm_device_handle dev, uint32_t vm,
 	return t0;
 }
 
-/* vsvm: a CHECKSUM job over a never-mirrored buffer, then once more */
-static void vsvm_read_rep(vsvm_device_handle dev, size_t size, double *cold,
-			  double *warm)
+/*
+ * vsvm: a COPY job from a never-mirrored buffer into @out, which a FILL job
+ * of the same fresh VM has mirrored before (untimed), then the same COPY
+ * once more with everything mirrored.
+ */
+static void vsvm_read_rep(vsvm_device_handle dev, size_t size,
+			  const struct buf *out, double *cold, double *warm)
 {
 	vsvm_cmdbuf_handle cb;
-	uint32_t vm, crc[2];
 	struct buf b;
+	uint32_t vm;
 	int ret;
 
 	buf_alloc(&b, size, 0x55);
@@ -457,15 +490,15 @@ static void vsvm_read_rep(vsvm_device_handle dev, size_t size, double *cold,
 	ret = vsvm_cmdbuf_create(4096, &cb);
 	if (ret)
 		die("cmdbuf_create", ret);
-	vsvm_cmdbuf_checksum(cb, (uintptr_t)b.p, size, (uintptr_t)&crc[0]);
-	*cold = exec_time(dev, vm, cb, "first-touch read job");
+	vsvm_cmdbuf_fill(cb, (uintptr_t)out->p, size, 0);
+	exec_time(dev, vm, cb, "fill job");
 	vsvm_cmdbuf_reset(cb);
-	vsvm_cmdbuf_checksum(cb, (uintptr_t)b.p, size, (uintptr_t)&crc[1]);
+	vsvm_cmdbuf_copy(cb, (uintptr_t)out->p, (uintptr_t)b.p, size);
+	*cold = exec_time(dev, vm, cb, "first-touch read job");
 	*warm = exec_time(dev, vm, cb, "mirrored read job");
-	if (crc[0] != crc[1])
-		die("the two checksums differ", EIO);
 	vsvm_cmdbuf_destroy(cb);
 	vsvm_vm_destroy(dev, vm);
+	buf_check(out, 0x55, "vsvm read");
 	buf_free(&b);
 }
 
@@ -485,18 +518,35 @@ static void hmm_read_rep(size_t size, const struct buf *out, double *cold,
 	buf_free(&b);
 }
 
-static void print_row(const char *op, const struct row *v,
-		      const struct row *h, const struct row *m)
+/* min, median and max of a figure, "-" where it has none */
+static void print_mmm(const struct row *r)
 {
+	double v[3];
+	int i;
+
+	if (!r) {
+		printf(" %23s", "-");
+		return;
+	}
+	v[0] = r->min;
+	v[1] = r->median;
+	v[2] = r->max;
+	for (i = 0; i < 3; i++)
+		if (isnan(v[i]))
+			printf(" %7s", "-");
+		else
+			printf(" %7.0f", v[i]);
+}
+
+static void print_row(const char *op, const char *vop, const char *hop,
+		      uint64_t mib, const struct row *m)
+{
+	const struct row *v = vop ? find_row("vsvm", vop, mib) : NULL;
+	const struct row *h = hop ? find_row("test_hmm", hop, mib) : NULL;
+
 	printf("%-18s", op);
-	if (v)
-		printf(" %7.0f %7.0f %7.0f", v->min, v->median, v->max);
-	else
-		printf(" %23s", "-");
-	if (h)
-		printf(" %7.0f %7.0f %7.0f", h->min, h->median, h->max);
-	else
-		printf(" %23s", "-");
+	print_mmm(v);
+	print_mmm(h);
 	if (v && h)
 		printf(" %8.2fx", v->median / h->median);
 	else
@@ -512,14 +562,14 @@ static void print_row(const char *op, const struct row *v,
 static void bench_size(vsvm_device_handle dev, uint64_t mib, bool vram)
 {
 	double mc[MAX_REPS], vto[MAX_REPS], vback[MAX_REPS], vcold[MAX_REPS];
-	double vwarm[MAX_REPS], vfault[MAX_REPS], hto[MAX_REPS];
-	double hcb[MAX_REPS], hnet[MAX_REPS], hback[MAX_REPS];
-	double hcold[MAX_REPS], hwarm[MAX_REPS], hfault[MAX_REPS];
+	double vwarm[MAX_REPS], hto[MAX_REPS];
+	double hcb[MAX_REPS], hback[MAX_REPS];
+	double hcold[MAX_REPS], hwarm[MAX_REPS];
 	struct thp_seen before = { -1, -1 }, after = { -1, -1 };
 	size_t size = mib * MIB;
 	const struct row *m;
 	struct buf out;
-	int r, i, negative = 0;
+	int r, i;
 
 	/* test_hmm's copies land here: THP-backed and written, like the rest */
 	buf_alloc(&out, size, 0);
@@ -531,14 +581,9 @@ static void bench_size(vsvm_device_handle dev, uint64_t mib, bool vram)
 					 &before.vsvm, &after.vsvm);
 			hmm_migrate_rep(size, &out, &hto[i], &hcb[i],
 					&hback[i], &before.hmm, &after.hmm);
-			hnet[i] = hto[i] - hcb[i];
-			negative += hnet[i] <= 0;
 		}
-		vsvm_read_rep(dev, size, &vcold[i], &vwarm[i]);
+		vsvm_read_rep(dev, size, &out, &vcold[i], &vwarm[i]);
 		hmm_read_rep(size, &out, &hcold[i], &hwarm[i]);
-		vfault[i] = vcold[i] - vwarm[i];
-		hfault[i] = hcold[i] - hwarm[i];
-		negative += vfault[i] <= 0 || hfault[i] <= 0;
 	}
 	buf_free(&out);
 
@@ -546,17 +591,17 @@ static void bench_size(vsvm_device_handle dev, uint64_t mib, bool vram)
 	if (vram) {
 		record_bw("vsvm", "to-dev", size, vto, reps);
 		record_bw("vsvm", "to-sys", size, vback, reps);
-		record_bw("test_hmm", "to-dev", size, hnet, reps);
+		record_bw_diff("test_hmm", "to-dev", size, hto, hcb, reps);
 		record_bw("test_hmm", "to-dev+copyback", size, hto, reps);
 		record_bw("test_hmm", "copyback", size, hcb, reps);
 		record_bw("test_hmm", "to-sys", size, hback, reps);
 	}
 	record_bw("vsvm", "first-touch-read", size, vcold, reps);
 	record_bw("vsvm", "mirrored-read", size, vwarm, reps);
-	record_bw("vsvm", "fault-part", size, vfault, reps);
+	record_bw_diff("vsvm", "fault-part", size, vcold, vwarm, reps);
 	record_bw("test_hmm", "first-touch-read", size, hcold, reps);
 	record_bw("test_hmm", "mirrored-read", size, hwarm, reps);
-	record_bw("test_hmm", "fault-part", size, hfault, reps);
+	record_bw_diff("test_hmm", "fault-part", size, hcold, hwarm, reps);
 
 	printf("\n== %" PRIu64 " MiB, %d vCPU%s: MB/s min / median / max of %d (+1 warm-up) ==\n",
 	       mib, vcpus, vcpus == 1 ? "" : "s", reps);
@@ -564,24 +609,18 @@ static void bench_size(vsvm_device_handle dev, uint64_t mib, bool vram)
 	       "vsvm/mcpy");
 	printf("%-18s %7.0f %7.0f %7.0f\n", "memcpy", m->min, m->median,
 	       m->max);
-#define ROW(op, vop, hop) \
-	print_row(op, vop ? find_row("vsvm", vop, mib) : NULL, \
-		  hop ? find_row("test_hmm", hop, mib) : NULL, m)
 	if (vram) {
-		ROW("to-dev", "to-dev", "to-dev");
-		ROW("to-dev+copyback", NULL, "to-dev+copyback");
-		ROW("to-sys", "to-sys", "to-sys");
+		print_row("to-dev", "to-dev", "to-dev", mib, m);
+		print_row("to-dev+copyback", NULL, "to-dev+copyback", mib, m);
+		print_row("to-sys", "to-sys", "to-sys", mib, m);
 	}
-	ROW("first-touch read", "first-touch-read", "first-touch-read");
-	ROW("fault part", "fault-part", "fault-part");
-	ROW("mirrored read", "mirrored-read", "mirrored-read");
-#undef ROW
+	print_row("first-touch read", "first-touch-read", "first-touch-read",
+		  mib, m);
+	print_row("fault part", "fault-part", "fault-part", mib, m);
+	print_row("mirrored read", "mirrored-read", "mirrored-read", mib, m);
 	if (vram)
 		printf("THP share of the buffers (lowest seen): vsvm %d%% before, %d%% after to-sys; test_hmm %d%% before, %d%% after to-sys\n",
 		       before.vsvm, after.vsvm, before.hmm, after.hmm);
-	if (negative)
-		printf("note: %d differences were not positive (noise); counted as 1 ns\n",
-		       negative);
 	fflush(stdout);
 }
 
@@ -603,6 +642,7 @@ static void bench_fault_latency(vsvm_device_handle dev)
 		die("cmdbuf_create", ret);
 	for (r = -1; r < latency_reps; r++) {
 		uint8_t res[512];
+		uint64_t word;
 		struct buf b;
 		uint32_t vm;
 
@@ -633,7 +673,8 @@ static void bench_fault_latency(vsvm_device_handle dev)
 		    res[511] != DRM_VSVM_RESIDENCY_VRAM)
 			die("the faulting chunk did not move to VRAM", EIO);
 		vsvm_vm_destroy(dev, vm);
-		if (*(volatile uint64_t *)(b.p + 8) != 0x1234)
+		memcpy(&word, b.p + 8, sizeof(word));
+		if (word != 0x1234)
 			die("the GPU write is lost", EIO);
 		buf_free(&b);
 	}
@@ -653,6 +694,8 @@ static void bench_fault_latency(vsvm_device_handle dev)
 	       w->max);
 	printf("fault (job - NOP) %9.0f %9.0f %9.0f  (per repetition)\n",
 	       d->min, d->median, d->max);
+	printf("median faulting job - median NOP job: %.0f us\n",
+	       f->median - n->median);
 	fflush(stdout);
 }
 
@@ -786,10 +829,20 @@ static void write_csv(const char *path)
 		const struct row *r = &rows[i];
 		bool lat = !strcmp(r->unit, "us");
 
-		fprintf(f, "%s,%s,%" PRIu64 ",%d,%d,%s,%.3f,%.3f,%.3f\n",
-			r->tool, r->op, r->mib, vcpus,
+		double v[3] = { r->min, r->median, r->max };
+		int j;
+
+		fprintf(f, "%s,%s,%" PRIu64 ",%d,%d,%s", r->tool, r->op,
+			r->mib, vcpus,
 			lat && strcmp(r->op, "munmap") ? latency_reps : reps,
-			r->unit, r->min, r->median, r->max);
+			r->unit);
+		/* figures derived from medians have no min or max: empty */
+		for (j = 0; j < 3; j++)
+			if (isnan(v[j]))
+				fprintf(f, ",");
+			else
+				fprintf(f, ",%.3f", v[j]);
+		fprintf(f, "\n");
 	}
 	if (fclose(f))
 		die(path, errno);
