@@ -68,7 +68,7 @@ set xrange [1.7:300]
 set grid
 set key bottom right font ',8'
 set multiplot layout 1,3 title '$title'
-set title 'migration to device memory'
+set title 'migration to device memory (test_hmm: its ioctl minus its copy back, medians)'
 EOF
 	echo "plot $(panel "$(printf "$vsvm" to-dev)" "$(printf "$hmm" to-dev)" "$mcpy")"
 	echo "set title 'migration to system memory'"
