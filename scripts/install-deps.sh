@@ -2,6 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Install what vsvm's build and tests need from Debian. Idempotent: packages
 # already present are not asked for again, so warm runs cost nothing.
+#
+# usage: install-deps.sh [PACKAGE...]
+#   PACKAGE: more packages a caller needs on top of the list below (the main
+#   job's plotting tool, say); the test command passes none.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -11,6 +15,7 @@ pkgs=(
 	qemu-system-x86 e2fsprogs debootstrap xz-utils dpkg-dev patch
 	libdrm-dev
 	meson ninja-build pkg-config
+	"$@"
 )
 
 missing=()
