@@ -73,6 +73,7 @@ struct drm_set_client_name {
 #define MAX_VMS		4
 #define CHECK_EVERY	256
 #define NUM_UFENCES	64	/* user fence records, used in turn */
+#define UFENCE_AREA	(NUM_UFENCES * sizeof(struct drm_vsvm_ufence))
 
 /* errno classes, as bits (EOPNOTSUPP is 95) */
 typedef unsigned __int128 emask;
@@ -103,7 +104,7 @@ struct fuzz {
 	uint32_t syncobjs[MAX_SYNCOBJS];
 	unsigned int nsyncobjs;
 	uint32_t job_syncobj;	/* signalled: a valid wait sync */
-	struct drm_vsvm_ufence *ufences;	/* NUM_UFENCES, heap */
+	struct drm_vsvm_ufence *ufences;	/* NUM_UFENCES, mmap()ed */
 	unsigned int next_ufence;
 	unsigned int num_engines;
 	unsigned int job_timeout_ms;
@@ -688,6 +689,7 @@ static void op_exec(struct fuzz *f)
 	struct drm_vsvm_exec x;
 	uint64_t *flg = (uint64_t *)f->a.flg;
 	struct drm_vsvm_ufence *uf;
+	uint64_t chosen;
 	size_t used = 0, n;
 	uint8_t *batch;
 	uint64_t value;
@@ -741,8 +743,18 @@ static void op_exec(struct fuzz *f)
 	x.ufence_value = value;
 	/* rarely a record elsewhere: misaligned, unmapped, kernel... */
 	if (chance(f, 16))
-		x.ufence_address = some_ptr(f, f->a.arr, ARR_SIZE, 16);
+		x.ufence_address = some_ptr(f, (uint8_t *)f->ufences,
+					    UFENCE_AREA, 16);
+	chosen = x.ufence_address;
 	mutate(f, &x, sizeof(x));
+	/*
+	 * The kernel writes the record when the job ends, asynchronously: a
+	 * mutated address must not land in memory the fuzzer lives on (its
+	 * heap, libdrm's command buffers), only where some_ptr() aims.
+	 */
+	if (x.ufence_address != chosen)
+		x.ufence_address = some_ptr(f, (uint8_t *)f->ufences,
+					    UFENCE_AREA, 16);
 	/* a mutated VM or engine may not exist: that is an errno, fine */
 	err = do_ioctl(f, DRM_IOCTL_VSVM_EXEC, &x);
 	judge(f, err, E_COMMON | E_LOOKUP | E_PTR | E_BOUND | E(EOPNOTSUPP),
@@ -1357,9 +1369,14 @@ static int fuzz_init(struct fuzz *f)
 	if (drmSyncobjCreate(f->fd, DRM_SYNCOBJ_CREATE_SIGNALED,
 			      &f->job_syncobj))
 		return -errno;
-	f->ufences = calloc(NUM_UFENCES, sizeof(*f->ufences));
-	if (!f->ufences)
-		return -ENOMEM;
+	/*
+	 * Not on the heap: a job whose record address a mutation moved
+	 * writes 16 bytes there when it ends, long after the ioctl.
+	 */
+	f->ufences = mmap(NULL, UFENCE_AREA, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (f->ufences == MAP_FAILED)
+		return -errno;
 	/* the VMs of f->fd, through the raw ioctl */
 	while (f->nvms < 2) {
 		struct drm_vsvm_vm_create c = {
