@@ -58,9 +58,9 @@ static u64 vsvm_svm_pte(struct vsvm_vm *vm, u64 addr)
 	unsigned int shift;
 	u64 pte;
 
-	down_read(&vm->svm.notifier_lock);
+	down_read(vsvm_svm_notifier_lock(vm));
 	pte = vsvm_pt_lookup(&vm->pt, addr, &shift);
-	up_read(&vm->svm.notifier_lock);
+	up_read(vsvm_svm_notifier_lock(vm));
 	return pte;
 }
 
@@ -104,17 +104,22 @@ bool vsvm_svm_exclusive_page(struct vsvm_vm *vm, u64 addr)
  */
 static bool vsvm_svm_exclusive_commit(struct vsvm_vm *vm,
 				      struct vsvm_svm_range *range, u64 va,
-				      struct page *page, unsigned long seq)
+				      struct page *page)
 {
-	unsigned long index = (va - range->itree.start) >> PAGE_SHIFT;
+	unsigned long index = (va - vsvm_range_start(range)) >> PAGE_SHIFT;
 	bool ok = false;
 	unsigned int shift;
 	u64 pte;
 
-	down_write(&vm->svm.notifier_lock);
+	down_write(vsvm_svm_notifier_lock(vm));
 	pte = vsvm_pt_lookup(&vm->pt, va, &shift);
-	if (mmu_interval_read_retry(&range->notifier->notifier, seq) ||
-	    !range->valid || range->huge || shift != PAGE_SHIFT ||
+	/*
+	 * Not the notifier's sequence: drm_gpusvm moves it for the grant's own
+	 * MMU_NOTIFY_EXCLUSIVE too. Every other event clears the range's GPU
+	 * entries, and only this fault (fault lock held) fills them again: an
+	 * entry still mapping @page means nothing took it meanwhile.
+	 */
+	if (!range->valid || range->huge || shift != PAGE_SHIFT ||
 	    !(pte & VSVM_PTE_VALID) || !(pte & VSVM_PTE_WRITE) ||
 	    (pte & VSVM_PTE_VRAM) ||
 	    PHYS_PFN(pte & VSVM_PTE_ADDR_MASK) != page_to_pfn(page))
@@ -124,7 +129,7 @@ static bool vsvm_svm_exclusive_commit(struct vsvm_vm *vm,
 	__set_bit(index, range->exclusive);
 	ok = true;
 out_unlock:
-	up_write(&vm->svm.notifier_lock);
+	up_write(vsvm_svm_notifier_lock(vm));
 	return ok;
 }
 
@@ -155,7 +160,7 @@ static int vsvm_svm_exclusive_refusal(struct vsvm_vm *vm, u64 va)
 	unsigned int shift;
 	u64 pte;
 
-	down_read(&vm->svm.notifier_lock);
+	down_read(vsvm_svm_notifier_lock(vm));
 	pte = vsvm_pt_lookup(&vm->pt, va, &shift);
 	if (pte & VSVM_PTE_VALID && !(pte & VSVM_PTE_VRAM)) {
 		phys_addr_t phys = (pte & VSVM_PTE_ADDR_MASK) +
@@ -165,7 +170,7 @@ static int vsvm_svm_exclusive_refusal(struct vsvm_vm *vm, u64 va)
 		if (folio_test_large(folio) || !folio_test_anon(folio))
 			ret = -EOPNOTSUPP;
 	}
-	up_read(&vm->svm.notifier_lock);
+	up_read(vsvm_svm_notifier_lock(vm));
 	return ret;
 }
 
@@ -201,7 +206,6 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 {
 	struct folio *folio;
 	struct page *page;
-	unsigned long seq;
 
 	lockdep_assert_held(&vm->svm.lock);
 
@@ -214,7 +218,6 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 			return -ENOMEM;
 	}
 
-	seq = mmu_interval_read_begin(&range->notifier->notifier);
 	mmap_read_lock(vm->mm);
 	if (!vsvm_svm_exclusive_vma(vma_lookup(vm->mm, va))) {
 		mmap_read_unlock(vm->mm);
@@ -228,7 +231,7 @@ static int vsvm_svm_exclusive(struct vsvm_vm *vm,
 		return vsvm_svm_exclusive_refusal(vm, va);
 	}
 
-	if (!vsvm_svm_exclusive_commit(vm, range, va, page, seq)) {
+	if (!vsvm_svm_exclusive_commit(vm, range, va, page)) {
 		folio_unlock(folio);
 		folio_put(folio);
 		return -EAGAIN;
@@ -305,16 +308,16 @@ unsigned long vsvm_svm_exclusive_revoked(struct vsvm_vm *vm,
 					 struct vsvm_svm_range *range,
 					 u64 start, u64 end)
 {
-	u64 first = max_t(u64, start, range->itree.start);
-	u64 last = min_t(u64, end, range->itree.last + 1);
+	u64 first = max_t(u64, start, vsvm_range_start(range));
+	u64 last = min_t(u64, end, vsvm_range_end(range));
 	unsigned long i, n = 0;
 
-	lockdep_assert_held_write(&vm->svm.notifier_lock);
+	lockdep_assert_held_write(vsvm_svm_notifier_lock(vm));
 
 	if (!range->exclusive || first >= last)
 		return 0;
-	for (i = (first - range->itree.start) >> PAGE_SHIFT;
-	     i < (last - range->itree.start) >> PAGE_SHIFT; i++)
+	for (i = (first - vsvm_range_start(range)) >> PAGE_SHIFT;
+	     i < (last - vsvm_range_start(range)) >> PAGE_SHIFT; i++)
 		if (__test_and_clear_bit(i, range->exclusive))
 			n++;
 	return n;
@@ -336,13 +339,14 @@ void vsvm_svm_exclusive_release(struct page *page)
 
 /* Fault the CPU entry of @va back in, which revokes the GPU's exclusive access. */
 static void vsvm_svm_exclusive_give_back(struct vsvm_vm *vm,
-					 struct vsvm_svm_notifier *n, u64 va)
+					 struct mmu_interval_notifier *mni,
+					 u64 va)
 {
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	unsigned long pfn = 0;
 	struct hmm_range hrange = {
-		.notifier = &n->notifier,
+		.notifier = mni,
 		.start = va,
 		.end = va + PAGE_SIZE,
 		.hmm_pfns = &pfn,
@@ -352,7 +356,7 @@ static void vsvm_svm_exclusive_give_back(struct vsvm_vm *vm,
 	int ret;
 
 	do {
-		hrange.notifier_seq = mmu_interval_read_begin(&n->notifier);
+		hrange.notifier_seq = mmu_interval_read_begin(mni);
 		mmap_read_lock(vm->mm);
 		ret = hmm_range_fault(&hrange);
 		mmap_read_unlock(vm->mm);
@@ -370,27 +374,24 @@ static void vsvm_svm_exclusive_give_back(struct vsvm_vm *vm,
  */
 void vsvm_svm_exclusive_revoke_all(struct vsvm_vm *vm)
 {
-	struct vsvm_svm_notifier *n;
-	unsigned long index;
+	struct drm_gpusvm_notifier *n;
 
 	if (!mmget_not_zero(vm->mm))
 		return;
 	mutex_lock(&vm->svm.lock);
-	xa_for_each(&vm->svm.notifiers, index, n) {
-		struct interval_tree_node *node;
+	drm_gpusvm_for_each_notifier(n, &vm->svm.gpusvm, 0, ULONG_MAX) {
+		struct drm_gpusvm_range *r = NULL;
 
-		for (node = interval_tree_iter_first(&n->ranges, 0, ULONG_MAX);
-		     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
-			struct vsvm_svm_range *range =
-				container_of(node, struct vsvm_svm_range, itree);
+		drm_gpusvm_for_each_range(r, n, 0, ULONG_MAX) {
+			struct vsvm_svm_range *range = to_vsvm_range(r);
 			unsigned long i;
 
 			if (!range->exclusive)
 				continue;
 			/* the revocation clears the bits it finds */
 			for_each_set_bit(i, range->exclusive, range->npages)
-				vsvm_svm_exclusive_give_back(vm, n,
-							     range->itree.start +
+				vsvm_svm_exclusive_give_back(vm, &n->notifier,
+							     vsvm_range_start(range) +
 							     (i << PAGE_SHIFT));
 		}
 	}

@@ -92,7 +92,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 		if (*err)
 			break;
 
-		down_read(&vm->svm.notifier_lock);
+		down_read(vsvm_svm_notifier_lock(vm));
 		pte = vsvm_pt_lookup(&vm->pt, va, &shift);
 		if ((pte & VSVM_PTE_VALID) && (!write || (pte & VSVM_PTE_WRITE)) &&
 		    (access != VSVM_ACCESS_ATOMIC || (pte & VSVM_PTE_ATOMIC))) {
@@ -111,7 +111,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 			return kmap_local_pfn(PHYS_PFN(phys)) +
 			       offset_in_page(va);
 		}
-		up_read(&vm->svm.notifier_lock);
+		up_read(vsvm_svm_notifier_lock(vm));
 		/* the CPU changed the page since the fault: fault again */
 		vsvm_svm_exclusive_release(held);
 		held = NULL;
@@ -130,7 +130,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 static void vsvm_mem_unmap(struct vsvm_job *job, void *ptr)
 {
 	kunmap_local(ptr);
-	up_read(&job->vm->svm.notifier_lock);
+	up_read(vsvm_svm_notifier_lock(job->vm));
 	vsvm_svm_exclusive_release(job->held_page);
 	job->held_page = NULL;
 }

@@ -6,37 +6,65 @@
 /**
  * DOC: SVM fault path
  *
- * A VM mirrors the CPU address space of its process. Nothing is bound up
- * front: an engine access that misses in the GPU page table raises a GPU
- * page fault, resolved by vsvm_svm_fault():
+ * A VM mirrors the CPU address space of its process through drm_gpusvm.
+ * Nothing is bound up front: an engine access that misses in the GPU page
+ * table raises a GPU page fault, resolved by vsvm_svm_fault():
  *
- * 1. Find or create the &struct vsvm_svm_notifier covering the address (an
- *    mmu_interval_notifier over an aligned 512 MiB) and the
- *    &struct vsvm_svm_range containing it. A new range is the largest
- *    aligned chunk of 2 MiB, 64 KiB or 4 KiB around the address that lies
- *    inside the CPU mapping (VMA) and overlaps no other range.
- * 2. mmu_interval_read_begin(), then hmm_range_fault() under mmap_read_lock
- *    for the whole range; write access is requested only for write and
- *    atomic faults, so GPU reads never break copy-on-write.
- * 3. Map the pages through the DMA API (one mapping for a 2 MiB THP).
+ * 1. Collect the ranges munmap() left behind (vsvm_svm_ranges_gc()).
+ * 2. drm_gpusvm_range_find_or_insert() finds the range containing the
+ *    address, or creates the notifier (an aligned 512 MiB) and a range: the
+ *    largest aligned chunk of 2 MiB, 64 KiB or 4 KiB around the address
+ *    that lies inside the CPU mapping (VMA) and overlaps no other range.
+ * 3. mmu_interval_read_begin() on the range's notifier, then
+ *    hmm_range_fault() for the whole range; write access is requested only
+ *    for write and atomic faults, so GPU reads never break copy-on-write.
  * 4. Take the notifier lock, check mmu_interval_read_retry(): if the CPU
- *    page table changed meanwhile, undo and start again; otherwise write
- *    the GPU entries (one 2 MiB entry for a THP-backed 2 MiB range).
+ *    page table changed meanwhile, start again; otherwise map the pages
+ *    through the DMA API (one mapping for a 2 MiB THP, under the notifier
+ *    lock, as drm_gpusvm_get_pages() does) and write the GPU entries (one
+ *    2 MiB entry for a THP-backed 2 MiB range).
  *
- * Faults are serialised per VM by the fault lock: when several engines
- * fault on one range, the first resolves it and the others find it valid
- * (counted as VSVM_STAT_FAULTS_DEDUP). Retries are bounded by
- * HMM_RANGE_DEFAULT_TIMEOUT.
+ * Why the pages are not drm_gpusvm_get_pages()'s (tried; each point was
+ * seen in a guest run or read in its code):
  *
- * The notifier callback takes the notifier lock for writing, which waits for
- * engine accesses in flight (engines hold it for reading around each
- * access), clears the GPU entries of every range it overlaps, unmaps their
- * pages and marks them invalid. Invalid ranges are freed at the next fault
- * that finds them, under the fault lock, and sized again: the CPU mapping
- * may have changed shape.
+ * - it keeps DMA addresses only, and the engine is the CPU: it must reach
+ *   the pages hmm_range_fault() returned, never turn DMA addresses back;
+ * - it maps without DMA attributes: under DMA_API_DEBUG, eight VMs
+ *   mirroring one page (IGT vsvm_vm/vm-create-many) trip "exceeded 7
+ *   overlapping mappings of cacheline", and without DMA_ATTR_SKIP_CPU_SYNC
+ *   a swiotlb unmap copies the stale bounce buffer over what the engine
+ *   wrote to the page itself;
+ * - it refuses fsdax (DAX) pages with -EOPNOTSUPP.
  *
- * GPU atomics on system pages take device-exclusive access to the page
- * (vsvm_atomic.c); migrations to and from VRAM are in vsvm_migrate.c.
+ * So the populate step is vsvm's: the same hmm_range_fault() under the
+ * range's notifier, DMA mappings under the notifier lock, with
+ * DMA_ATTR_DEBUGGING_IGNORE_CACHELINES | DMA_ATTR_SKIP_CPU_SYNC. A
+ * drm_gpusvm_ctx field for DMA attributes and a way to hand the pfns out
+ * would let it move.
+ *
+ * Faults are serialised per VM by the fault lock, drm_gpusvm's driver lock:
+ * when several engines fault on one range, the first resolves it and the
+ * others find it valid (counted as VSVM_STAT_FAULTS_DEDUP). Retries are
+ * bounded by HMM_RANGE_DEFAULT_TIMEOUT.
+ *
+ * drm_gpusvm's notifier takes the notifier lock for writing, which waits
+ * for engine accesses in flight (engines hold it for reading around each
+ * access), moves the notifier's sequence and calls vsvm_svm_invalidate():
+ * it clears the GPU entries of every range the event overlaps, unmaps
+ * their pages and marks them invalid; the next fault mirrors them again.
+ * Ranges munmap() took (part of) are marked unmapped and queued; the next
+ * fault removes them under the fault lock (drm_gpusvm_range_remove()).
+ *
+ * drm_gpusvm moves the sequence before the driver sees the event, so a
+ * driver cannot skip its own events: vsvm's exclusive grants
+ * (MMU_NOTIFY_EXCLUSIVE with vsvm as owner) leave the GPU entries alone,
+ * and the grant's commit checks the GPU entry itself instead of the
+ * sequence (vsvm_atomic.c).
+ *
+ * Attributes (MADVISE) apply to addresses, not to ranges; notifiers of
+ * their own record what munmap() takes from them (struct
+ * vsvm_svm_attr_notifier). Migrations to and from VRAM are in
+ * vsvm_migrate.c, on drm_pagemap.
  *
  * Lock order: fault lock -> mmap_lock -> notifier lock. The notifier lock is
  * taken in reclaim (the callback) and so never held across an allocation.
@@ -63,14 +91,9 @@ static struct device *vsvm_svm_dev(struct vsvm_vm *vm)
 	return vm->vdev->drm.dev;
 }
 
-static u64 vsvm_range_start(struct vsvm_svm_range *range)
+static struct vsvm_vm *vsvm_gpusvm_to_vm(struct drm_gpusvm *gpusvm)
 {
-	return range->itree.start;
-}
-
-static u64 vsvm_range_end(struct vsvm_svm_range *range)
-{
-	return range->itree.last + 1;
+	return container_of(gpusvm, struct vsvm_vm, svm.gpusvm);
 }
 
 /*
@@ -87,13 +110,6 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
 			       struct vsvm_svm_range *range,
 			       unsigned long npages, dma_addr_t *dma, bool huge);
 
-/* Undo the DMA mappings of a range. Notifier lock held for writing. */
-static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
-				     struct vsvm_svm_range *range)
-{
-	vsvm_svm_unmap_dma(vm, range, range->npages, range->dma, range->huge);
-}
-
 /*
  * Stop the GPU from using a range: clear its entries and unmap its pages.
  * Notifier lock held for writing.
@@ -101,64 +117,39 @@ static void vsvm_svm_range_unmap_dma(struct vsvm_vm *vm,
 static void vsvm_svm_range_invalidate(struct vsvm_vm *vm,
 				      struct vsvm_svm_range *range)
 {
-	lockdep_assert_held_write(&vm->svm.notifier_lock);
+	lockdep_assert_held_write(vsvm_svm_notifier_lock(vm));
 
 	if (!range->valid)
 		return;
 	vsvm_pt_clear(&vm->pt, vsvm_range_start(range), vsvm_range_end(range));
-	vsvm_svm_range_unmap_dma(vm, range);
+	vsvm_svm_unmap_dma(vm, range, range->npages, range->dma, range->huge);
 	range->valid = false;
 	range->writable = false;
 	range->huge = false;
 }
 
-static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
-				const struct mmu_notifier_range *mrange,
-				unsigned long cur_seq)
+/*
+ * drm_gpusvm's invalidate op: called with the notifier lock held for
+ * writing, the notifier's sequence already moved.
+ */
+static void vsvm_svm_invalidate(struct drm_gpusvm *gpusvm,
+				struct drm_gpusvm_notifier *notifier,
+				const struct mmu_notifier_range *mrange)
 {
-	struct vsvm_svm_notifier *n =
-		container_of(mni, struct vsvm_svm_notifier, notifier);
-	struct vsvm_vm *vm = n->vm;
-	struct interval_tree_node *node;
+	struct vsvm_vm *vm = vsvm_gpusvm_to_vm(gpusvm);
+	struct drm_gpusvm_range *r = NULL;
 	u64 hits = 0, revoked = 0;
 	unsigned long n_excl;
+
+	lockdep_assert_held_write(vsvm_svm_notifier_lock(vm));
 
 	/* Our own exclusive grant: the page stays where GPU entries point. */
 	if (mrange->event == MMU_NOTIFY_EXCLUSIVE &&
 	    mrange->owner == vm->vdev)
-		return true;
+		return;
 
-	if (mmu_notifier_range_blockable(mrange))
-		down_write(&vm->svm.notifier_lock);
-	else if (!down_write_trylock(&vm->svm.notifier_lock))
-		return false;
-
-	mmu_interval_set_seq(mni, cur_seq);
-
-	/* Attributes die with the mapping: collected by vsvm_svm_gc(). */
-	if (mrange->event == MMU_NOTIFY_UNMAP) {
-		u64 s = max_t(u64, mrange->start, n->start);
-		u64 e = min_t(u64, mrange->end, n->end);
-
-		unsigned int k = n->nr_unmapped;
-
-		if (k < VSVM_SVM_MAX_UNMAPPED) {
-			n->unmapped[k].start = s;
-			n->unmapped[k].end = e;
-			n->nr_unmapped++;
-		} else {
-			n->unmapped[k - 1].start = min(n->unmapped[k - 1].start, s);
-			n->unmapped[k - 1].end = max(n->unmapped[k - 1].end, e);
-		}
-	}
-
-	for (node = interval_tree_iter_first(&n->ranges, mrange->start,
-					     mrange->end - 1);
-	     node;
-	     node = interval_tree_iter_next(node, mrange->start,
-					    mrange->end - 1)) {
-		struct vsvm_svm_range *range =
-			container_of(node, struct vsvm_svm_range, itree);
+	drm_gpusvm_for_each_range(r, notifier, mrange->start, mrange->end) {
+		struct vsvm_svm_range *range = to_vsvm_range(r);
 
 		/*
 		 * Any invalidation ends the GPU's exclusive access to the
@@ -176,8 +167,13 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 			vsvm_svm_range_invalidate(vm, range);
 			hits++;
 		}
+		if (mrange->event == MMU_NOTIFY_UNMAP) {
+			drm_gpusvm_range_set_unmapped(r, NULL, 0, mrange);
+			if (list_empty(&range->gc_link) && !range->removing)
+				list_add_tail(&range->gc_link,
+					      &vm->svm.gc_list);
+		}
 	}
-	up_write(&vm->svm.notifier_lock);
 
 	if (revoked) {
 		vsvm_vm_stat_add(vm, DRM_VSVM_STAT_EXCLUSIVE_REVOKES, revoked);
@@ -189,11 +185,70 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 		trace_vsvm_invalidate(vm->id, mrange->start, mrange->end,
 				      mrange->event, hits);
 	}
+}
+
+static struct drm_gpusvm_range *vsvm_svm_range_alloc(struct drm_gpusvm *gpusvm)
+{
+	struct vsvm_svm_range *range;
+
+	range = kzalloc_obj(*range, GFP_KERNEL_ACCOUNT);
+	if (!range)
+		return NULL;
+	INIT_LIST_HEAD(&range->gc_link);
+	return &range->base;
+}
+
+static void vsvm_svm_range_free(struct drm_gpusvm_range *r)
+{
+	struct vsvm_svm_range *range = to_vsvm_range(r);
+
+	bitmap_free(range->exclusive);
+	bitmap_free(range->dma_write);
+	kvfree(range->dma);
+	kfree(range);
+}
+
+static const struct drm_gpusvm_ops vsvm_gpusvm_ops = {
+	.range_alloc = vsvm_svm_range_alloc,
+	.range_free = vsvm_svm_range_free,
+	.invalidate = vsvm_svm_invalidate,
+};
+
+/* Chunk sizes of new ranges, largest first. */
+static const unsigned long vsvm_svm_chunk_sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+
+/* Record what munmap() takes from under attributes. */
+static bool vsvm_svm_attr_invalidate(struct mmu_interval_notifier *mni,
+				     const struct mmu_notifier_range *mrange,
+				     unsigned long cur_seq)
+{
+	struct vsvm_svm_attr_notifier *n =
+		container_of(mni, struct vsvm_svm_attr_notifier, notifier);
+	struct vsvm_vm *vm = n->vm;
+	u64 s, e;
+	unsigned int k;
+
+	spin_lock(&vm->svm.unmapped_lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	if (mrange->event == MMU_NOTIFY_UNMAP) {
+		s = max_t(u64, mrange->start, n->start);
+		e = min_t(u64, mrange->end, n->end);
+		k = n->nr_unmapped;
+		if (k < VSVM_SVM_MAX_UNMAPPED) {
+			n->unmapped[k].start = s;
+			n->unmapped[k].end = e;
+			n->nr_unmapped++;
+		} else {
+			n->unmapped[k - 1].start = min(n->unmapped[k - 1].start, s);
+			n->unmapped[k - 1].end = max(n->unmapped[k - 1].end, e);
+		}
+	}
+	spin_unlock(&vm->svm.unmapped_lock);
 	return true;
 }
 
-static const struct mmu_interval_notifier_ops vsvm_svm_notifier_ops = {
-	.invalidate = vsvm_svm_invalidate,
+static const struct mmu_interval_notifier_ops vsvm_svm_attr_notifier_ops = {
+	.invalidate = vsvm_svm_attr_invalidate,
 };
 
 /* A snapshot's temporary notifier only needs its sequence to move. */
@@ -209,16 +264,16 @@ static const struct mmu_interval_notifier_ops vsvm_svm_snapshot_ops = {
 	.invalidate = vsvm_svm_snapshot_invalidate,
 };
 
-static struct vsvm_svm_notifier *
-vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
+static struct vsvm_svm_attr_notifier *
+vsvm_svm_attr_notifier_get(struct vsvm_vm *vm, u64 addr)
 {
 	unsigned long index = addr >> VSVM_SVM_NOTIFIER_SHIFT;
-	struct vsvm_svm_notifier *n;
+	struct vsvm_svm_attr_notifier *n;
 	int ret;
 
 	lockdep_assert_held(&vm->svm.lock);
 
-	n = xa_load(&vm->svm.notifiers, index);
+	n = xa_load(&vm->svm.attr_notifiers, index);
 	if (n)
 		return n;
 
@@ -226,119 +281,152 @@ vsvm_svm_notifier_get(struct vsvm_vm *vm, u64 addr)
 	if (!n)
 		return ERR_PTR(-ENOMEM);
 	n->vm = vm;
-	n->ranges = RB_ROOT_CACHED;
 	n->start = (u64)index << VSVM_SVM_NOTIFIER_SHIFT;
 	n->end = n->start + BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT);
 
-	ret = xa_err(xa_store(&vm->svm.notifiers, index, n,
+	ret = xa_err(xa_store(&vm->svm.attr_notifiers, index, n,
 			      GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto err_free;
 
 	ret = mmu_interval_notifier_insert(&n->notifier, vm->mm, n->start,
 					   n->end - n->start,
-					   &vsvm_svm_notifier_ops);
+					   &vsvm_svm_attr_notifier_ops);
 	if (ret)
 		goto err_erase;
 	return n;
 
 err_erase:
-	xa_erase(&vm->svm.notifiers, index);
+	xa_erase(&vm->svm.attr_notifiers, index);
 err_free:
 	kfree(n);
 	return ERR_PTR(ret);
 }
 
-static bool vsvm_svm_chunk_free(struct vsvm_svm_notifier *n, u64 start,
-				u64 end)
-{
-	return !interval_tree_iter_first(&n->ranges, start, end - 1);
-}
-
-/*
- * Size a new range around @addr: the largest aligned chunk of 2 MiB, 64 KiB
- * or 4 KiB inside the VMA and the notifier that overlaps no other range.
- */
-static int vsvm_svm_range_size(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
-			       u64 addr, u64 max_size, u64 *start, u64 *end)
-{
-	static const u64 sizes[] = { SZ_2M, SZ_64K, SZ_4K };
-	struct vm_area_struct *vma;
-	unsigned int i;
-	int ret = -EFAULT;
-
-	mmap_read_lock(vm->mm);
-	vma = vma_lookup(vm->mm, addr);
-	if (!vma)
-		goto out_unlock;
-
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		u64 s = ALIGN_DOWN(addr, sizes[i]);
-		u64 e = s + sizes[i];
-
-		if (sizes[i] > max_size || s < vma->vm_start ||
-		    e > vma->vm_end || s < n->start || e > n->end ||
-		    !vsvm_svm_chunk_free(n, s, e))
-			continue;
-		*start = s;
-		*end = e;
-		ret = 0;
-		break;
-	}
-out_unlock:
-	mmap_read_unlock(vm->mm);
-	return ret;
-}
-
+/* Invalidate a range and give it back to drm_gpusvm. Fault lock held. */
 static void vsvm_svm_range_remove(struct vsvm_vm *vm,
 				  struct vsvm_svm_range *range)
 {
-	down_write(&vm->svm.notifier_lock);
+	lockdep_assert_held(&vm->svm.lock);
+
+	down_write(vsvm_svm_notifier_lock(vm));
 	vsvm_svm_range_invalidate(vm, range);
-	interval_tree_remove(&range->itree, &range->notifier->ranges);
-	up_write(&vm->svm.notifier_lock);
-	bitmap_free(range->exclusive);
-	bitmap_free(range->dma_write);
-	kvfree(range->dma);
-	kfree(range);
+	list_del_init(&range->gc_link);
+	range->removing = true;
+	up_write(vsvm_svm_notifier_lock(vm));
+	drm_gpusvm_range_remove(&vm->svm.gpusvm, &range->base);
 }
 
-static struct vsvm_svm_range *
-vsvm_svm_range_create(struct vsvm_vm *vm, struct vsvm_svm_notifier *n,
-		      u64 addr, u64 max_size)
+/*
+ * vsvm_svm_ranges_gc() - remove the ranges munmap() took (part of)
+ * @vm: the VM, with its fault lock held
+ */
+static void vsvm_svm_ranges_gc(struct vsvm_vm *vm)
 {
 	struct vsvm_svm_range *range;
-	u64 start, end;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	for (;;) {
+		down_read(vsvm_svm_notifier_lock(vm));
+		range = list_first_entry_or_null(&vm->svm.gc_list,
+						 struct vsvm_svm_range, gc_link);
+		up_read(vsvm_svm_notifier_lock(vm));
+		if (!range)
+			break;
+		vsvm_svm_range_remove(vm, range);
+	}
+}
+
+/* Whether munmap() took (part of) the range. */
+static bool vsvm_svm_range_unmapped(struct vsvm_vm *vm,
+				    struct vsvm_svm_range *range)
+{
+	bool unmapped;
+
+	down_read(vsvm_svm_notifier_lock(vm));
+	unmapped = range->base.flags.unmapped;
+	up_read(vsvm_svm_notifier_lock(vm));
+	return unmapped;
+}
+
+/*
+ * Whether the range still lies inside one CPU mapping: mprotect() and
+ * mremap() split or shrink VMAs without unmapping, and a range straddling
+ * two VMAs can neither migrate (one VMA per migration) nor take one set of
+ * permissions.
+ */
+static bool vsvm_svm_range_fits_vma(struct vsvm_vm *vm,
+				    struct vsvm_svm_range *range)
+{
+	struct vm_area_struct *vma;
+	bool fits;
+
+	mmap_read_lock(vm->mm);
+	vma = vma_lookup(vm->mm, vsvm_range_start(range));
+	fits = vma && vma->vm_end >= vsvm_range_end(range);
+	mmap_read_unlock(vm->mm);
+	return fits;
+}
+
+/*
+ * The range of drm_gpusvm around @addr, at most @max_size (a chunk size),
+ * with what vsvm keeps per range allocated. Fault lock held, and a
+ * reference to the address space.
+ */
+static struct vsvm_svm_range *
+vsvm_svm_range_get(struct vsvm_vm *vm, u64 addr, u64 max_size)
+{
+	/*
+	 * read_only: the access is checked by hmm_range_fault() (-EFAULT for
+	 * PROT_NONE, -EPERM for a write to a read-only mapping), not by the
+	 * lookup, which would refuse both alike.
+	 */
+	struct drm_gpusvm_ctx ctx = {
+		.read_only = true,
+		.device_private_page_owner = vm->vdev,
+		.devmem_possible = vm->vdev->vram.enabled,
+	};
+	u64 lo = ALIGN_DOWN(addr, max_size);
+	struct drm_gpusvm_range *r;
+	struct vsvm_svm_range *range;
 	int ret;
 
-	ret = vsvm_svm_range_size(vm, n, addr, max_size, &start, &end);
-	if (ret)
-		return ERR_PTR(ret);
+	lockdep_assert_held(&vm->svm.lock);
 
-	ret = vsvm_pt_prepare(&vm->pt, start, end);
-	if (ret)
+	r = drm_gpusvm_range_find_or_insert(&vm->svm.gpusvm, addr, lo,
+					    lo + max_size, &ctx);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+		/* no VMA, VM_IO/VM_PFNMAP, nothing fits: no mapping to mirror */
+		if (ret == -ENOENT || ret == -EIO || ret == -EINVAL)
+			ret = -EFAULT;
 		return ERR_PTR(ret);
-
-	range = kzalloc_obj(*range, GFP_KERNEL);
-	if (!range)
-		return ERR_PTR(-ENOMEM);
-	range->npages = (end - start) >> PAGE_SHIFT;
-	range->dma = kvcalloc(range->npages, sizeof(*range->dma), GFP_KERNEL);
-	range->dma_write = bitmap_zalloc(range->npages, GFP_KERNEL);
-	if (!range->dma || !range->dma_write) {
-		bitmap_free(range->dma_write);
-		kvfree(range->dma);
-		kfree(range);
-		return ERR_PTR(-ENOMEM);
 	}
-	range->notifier = n;
-	range->itree.start = start;
-	range->itree.last = end - 1;
+	range = to_vsvm_range(r);
+	if (range->dma)
+		return range;
 
-	down_write(&vm->svm.notifier_lock);
-	interval_tree_insert(&range->itree, &n->ranges);
-	up_write(&vm->svm.notifier_lock);
+	ret = vsvm_pt_prepare(&vm->pt, vsvm_range_start(range),
+			      vsvm_range_end(range));
+	if (ret)
+		goto err_remove;
+	range->npages = drm_gpusvm_range_size(r) >> PAGE_SHIFT;
+	range->dma = kvcalloc(range->npages, sizeof(*range->dma),
+			      GFP_KERNEL_ACCOUNT);
+	range->dma_write = bitmap_zalloc(range->npages, GFP_KERNEL_ACCOUNT);
+	if (!range->dma || !range->dma_write) {
+		ret = -ENOMEM;
+		goto err_remove;
+	}
+	if (range->npages == SZ_64K >> PAGE_SHIFT)
+		vsvm_vm_stat_add(vm, VSVM_STAT_RANGES_64K, 1);
 	return range;
+
+err_remove:
+	/* range_free frees what was allocated */
+	vsvm_svm_range_remove(vm, range);
+	return ERR_PTR(ret);
 }
 
 /* Whether no range of attribute @attr starts or ends inside (start, end). */
@@ -509,7 +597,7 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 	u64 perm;
 
 	lockdep_assert_held(&vm->svm.lock);
-	lockdep_assert_held_write(&vm->svm.notifier_lock);
+	lockdep_assert_held_write(vsvm_svm_notifier_lock(vm));
 
 	if (huge) {
 		struct page *page = hmm_pfn_to_page(pfns[0]);
@@ -570,7 +658,7 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	unsigned long hmm_timeout = msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	struct hmm_range hrange = {
-		.notifier = &range->notifier->notifier,
+		.notifier = vsvm_range_notifier(range),
 		.start = vsvm_range_start(range),
 		.end = vsvm_range_end(range),
 		.default_flags = HMM_PFN_REQ_FAULT |
@@ -594,9 +682,9 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 
 	/* A write fault on a read-only mirror: drop the old mapping first. */
 	if (range->valid) {
-		down_write(&vm->svm.notifier_lock);
+		down_write(vsvm_svm_notifier_lock(vm));
 		vsvm_svm_range_invalidate(vm, range);
-		up_write(&vm->svm.notifier_lock);
+		up_write(vsvm_svm_notifier_lock(vm));
 	}
 
 	for (;;) {
@@ -628,17 +716,17 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		 * invalidation, and the window an invalidation must miss is
 		 * hmm_range_fault() alone.
 		 */
-		down_write(&vm->svm.notifier_lock);
+		down_write(vsvm_svm_notifier_lock(vm));
 		if (!mmu_interval_read_retry(hrange.notifier,
 					     hrange.notifier_seq)) {
 			ret = vsvm_svm_map_dma(vm, range, pfns, dma, huge);
 			if (!ret)
 				vsvm_svm_range_commit(vm, range, pfns, dma,
 						      huge, force_atomic);
-			up_write(&vm->svm.notifier_lock);
+			up_write(vsvm_svm_notifier_lock(vm));
 			break;
 		}
-		up_write(&vm->svm.notifier_lock);
+		up_write(vsvm_svm_notifier_lock(vm));
 		vsvm_vm_stat_add(vm, VSVM_STAT_RETRIES, 1);
 		if (time_after(jiffies, timeout)) {
 			ret = -EBUSY;
@@ -752,26 +840,18 @@ static void __vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start,
 /* Drop the GPU mirror of [start, end) so new attributes apply. */
 static void vsvm_svm_zap(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	unsigned long index = start >> VSVM_SVM_NOTIFIER_SHIFT;
-	unsigned long last = (end - 1) >> VSVM_SVM_NOTIFIER_SHIFT;
-	struct vsvm_svm_notifier *n;
+	struct drm_gpusvm_notifier *n;
 
 	lockdep_assert_held(&vm->svm.lock);
 
-	down_write(&vm->svm.notifier_lock);
-	xa_for_each_range(&vm->svm.notifiers, index, n, index, last) {
-		struct interval_tree_node *node;
+	down_write(vsvm_svm_notifier_lock(vm));
+	drm_gpusvm_for_each_notifier(n, &vm->svm.gpusvm, start, end) {
+		struct drm_gpusvm_range *r = NULL;
 
-		for (node = interval_tree_iter_first(&n->ranges, start, end - 1);
-		     node;
-		     node = interval_tree_iter_next(node, start, end - 1)) {
-			struct vsvm_svm_range *range =
-				container_of(node, struct vsvm_svm_range, itree);
-
-			vsvm_svm_range_invalidate(vm, range);
-		}
+		drm_gpusvm_for_each_range(r, n, start, end)
+			vsvm_svm_range_invalidate(vm, to_vsvm_range(r));
 	}
-	up_write(&vm->svm.notifier_lock);
+	up_write(vsvm_svm_notifier_lock(vm));
 }
 
 /**
@@ -784,24 +864,24 @@ static void vsvm_svm_zap(struct vsvm_vm *vm, u64 start, u64 end)
  */
 void vsvm_svm_gc(struct vsvm_vm *vm)
 {
-	struct vsvm_svm_notifier *n;
+	struct vsvm_svm_attr_notifier *n;
 	unsigned long index;
 	unsigned int i;
 
 	lockdep_assert_held(&vm->svm.lock);
 
-	xa_for_each(&vm->svm.notifiers, index, n) {
+	xa_for_each(&vm->svm.attr_notifiers, index, n) {
 		u64 start[VSVM_SVM_MAX_UNMAPPED], end[VSVM_SVM_MAX_UNMAPPED];
 		unsigned int k, nr;
 
-		down_write(&vm->svm.notifier_lock);
+		spin_lock(&vm->svm.unmapped_lock);
 		nr = n->nr_unmapped;
 		for (k = 0; k < nr; k++) {
 			start[k] = n->unmapped[k].start;
 			end[k] = n->unmapped[k].end;
 		}
 		n->nr_unmapped = 0;
-		up_write(&vm->svm.notifier_lock);
+		spin_unlock(&vm->svm.unmapped_lock);
 
 		for (k = 0; k < nr; k++) {
 			for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++) {
@@ -850,15 +930,15 @@ static int vsvm_svm_notifiers_check(struct vsvm_vm *vm, u64 start, u64 end)
 	unsigned long first = start >> VSVM_SVM_NOTIFIER_SHIFT;
 	unsigned long last = (end - 1) >> VSVM_SVM_NOTIFIER_SHIFT;
 	unsigned long index, have = 0, missing = 0;
-	struct vsvm_svm_notifier *n;
+	struct vsvm_svm_attr_notifier *n;
 
 	lockdep_assert_held(&vm->svm.lock);
 	if (last - first >= VSVM_SVM_MAX_NOTIFIERS)
 		return -E2BIG;
-	xa_for_each(&vm->svm.notifiers, index, n)
+	xa_for_each(&vm->svm.attr_notifiers, index, n)
 		have++;
 	for (index = first; index <= last; index++)
-		if (!xa_load(&vm->svm.notifiers, index))
+		if (!xa_load(&vm->svm.attr_notifiers, index))
 			missing++;
 	return have + missing > VSVM_SVM_MAX_NOTIFIERS ? -ENOSPC : 0;
 }
@@ -909,7 +989,7 @@ int vsvm_svm_attr_set(struct vsvm_vm *vm, u32 attr, u64 start, u64 end,
 		ret = vsvm_svm_notifiers_check(vm, start, end);
 		for (a = ALIGN_DOWN(start, BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT));
 		     !ret && a < end; a += BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT))
-			ret = PTR_ERR_OR_ZERO(vsvm_svm_notifier_get(vm, a));
+			ret = PTR_ERR_OR_ZERO(vsvm_svm_attr_notifier_get(vm, a));
 		mmput(vm->mm);
 		if (ret)
 			goto out_unlock;
@@ -967,7 +1047,8 @@ int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end,
  *	handler. Otherwise a snapshot: nothing is faulted, vsvm's own VRAM
  *	pages are reported as they are, holes read as 0.
  *
- * Uses the VM's notifier when it has one there, a temporary one otherwise:
+ * Uses drm_gpusvm's notifier when the VM has one there, a temporary one
+ * otherwise:
  * nothing is left behind.
  *
  * Return: 0, -EINTR on a fatal signal, or a negative errno from
@@ -984,12 +1065,12 @@ int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
 		.dev_private_owner = fault ? NULL : vm->vdev,
 	};
 	struct mmu_interval_notifier tmp;
-	struct vsvm_svm_notifier *n;
+	struct drm_gpusvm_notifier *n;
 	int ret;
 
 	lockdep_assert_held(&vm->svm.lock);
 
-	n = xa_load(&vm->svm.notifiers, start >> VSVM_SVM_NOTIFIER_SHIFT);
+	n = drm_gpusvm_notifier_find(&vm->svm.gpusvm, start, end);
 	if (n) {
 		hrange.notifier = &n->notifier;
 	} else {
@@ -1064,11 +1145,10 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 {
 	bool write = access == VSVM_ACCESS_WRITE ||
 		     access == VSVM_ACCESS_ATOMIC;
+	unsigned int unmapped_retries = 0;
 	u64 max_size = SZ_2M;
-	struct vsvm_svm_notifier *n;
 	bool atomic_vram;
 	struct vsvm_svm_range *range;
-	struct interval_tree_node *node;
 	int ret;
 
 	vsvm_vm_stat_add(vm, DRM_VSVM_STAT_FAULTS, 1);
@@ -1079,35 +1159,33 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 		return -ESRCH;
 
 	mutex_lock(&vm->svm.lock);
-	n = vsvm_svm_notifier_get(vm, addr);
-	if (IS_ERR(n)) {
-		ret = PTR_ERR(n);
+again:
+	vsvm_svm_ranges_gc(vm);
+	range = vsvm_svm_range_get(vm, addr, max_size);
+	if (IS_ERR(range)) {
+		ret = PTR_ERR(range);
 		goto out_unlock;
 	}
-
-again:
-	node = interval_tree_iter_first(&n->ranges, addr, addr);
-	range = node ? container_of(node, struct vsvm_svm_range, itree) : NULL;
-	if (range && range->valid && (!write || range->writable) &&
+	if (vsvm_svm_range_unmapped(vm, range)) {
+		/* munmap() raced the lookup: collect it, size again. */
+		if (++unmapped_retries > 16) {
+			ret = -EFAULT;
+			goto out_unlock;
+		}
+		goto again;
+	}
+	if (range->valid && (!write || range->writable) &&
 	    (access != VSVM_ACCESS_ATOMIC || vsvm_svm_pte_atomic(vm, addr))) {
 		/* Another engine's fault resolved it: nothing to do. */
 		vsvm_vm_stat_add(vm, VSVM_STAT_FAULTS_DEDUP, 1);
 		ret = 0;
 		goto out_unlock;
 	}
-	if (range && !range->valid) {
-		/* Invalidated: the CPU mapping may have changed shape. */
+	if (!range->valid && range->npages > 1 &&
+	    !vsvm_svm_range_fits_vma(vm, range)) {
+		/* Invalidated, and the CPU mapping changed shape: size again. */
 		vsvm_svm_range_remove(vm, range);
-		range = NULL;
-	}
-	if (!range) {
-		range = vsvm_svm_range_create(vm, n, addr, max_size);
-		if (IS_ERR(range)) {
-			ret = PTR_ERR(range);
-			goto out_unlock;
-		}
-		if (range->npages == SZ_64K >> PAGE_SHIFT)
-			vsvm_vm_stat_add(vm, VSVM_STAT_RANGES_64K, 1);
+		goto again;
 	}
 
 	vsvm_svm_gc(vm);
@@ -1165,58 +1243,70 @@ out_unlock:
 
 /**
  * vsvm_svm_init() - set up the mirror of a VM
- * @vm: the VM being created
+ * @vm: the VM being created, with its address space (&vsvm_vm.mm) set
+ *
+ * Return: 0 or the negative errno of drm_gpusvm_init().
  */
-void vsvm_svm_init(struct vsvm_vm *vm)
+int vsvm_svm_init(struct vsvm_vm *vm)
 {
+	u64 limit = min_t(u64, TASK_SIZE, BIT_ULL(VSVM_VA_BITS - 1));
 	unsigned int i;
+	int ret;
 
+	ret = drm_gpusvm_init(&vm->svm.gpusvm, "vsvm", vm->mm, 0, limit,
+			      BIT_ULL(VSVM_SVM_NOTIFIER_SHIFT),
+			      &vsvm_gpusvm_ops, vsvm_svm_chunk_sizes,
+			      ARRAY_SIZE(vsvm_svm_chunk_sizes));
+	if (ret)
+		return ret;
 	mutex_init(&vm->svm.lock);
-	init_rwsem(&vm->svm.notifier_lock);
-	xa_init(&vm->svm.notifiers);
+	drm_gpusvm_driver_set_lock(&vm->svm.gpusvm, &vm->svm.lock);
+	INIT_LIST_HEAD(&vm->svm.gc_list);
+	spin_lock_init(&vm->svm.unmapped_lock);
+	xa_init(&vm->svm.attr_notifiers);
 	for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++)
 		INIT_LIST_HEAD(&vm->svm.attrs[i]);
-
-	/* The notifier lock is taken in reclaim: teach lockdep at once. */
-	if (IS_ENABLED(CONFIG_LOCKDEP)) {
-		fs_reclaim_acquire(GFP_KERNEL);
-		might_lock(&vm->svm.notifier_lock);
-		fs_reclaim_release(GFP_KERNEL);
-	}
+	return 0;
 }
 
 /**
  * vsvm_svm_fini() - tear the mirror of a VM down
  * @vm: the VM, with no job left
  *
- * Gives back the pages the GPU holds exclusive access to, removes every
- * notifier (waiting for callbacks in flight) and frees every range. Works
- * whether or not the process's address space still exists.
+ * Gives back the pages the GPU holds exclusive access to, invalidates and
+ * removes every range, then lets drm_gpusvm remove its notifiers (waiting
+ * for callbacks in flight). Works whether or not the process's address
+ * space still exists.
  */
 void vsvm_svm_fini(struct vsvm_vm *vm)
 {
-	struct vsvm_svm_attr *a, *next;
-	struct vsvm_svm_notifier *n;
-	unsigned int i;
+	struct drm_gpusvm_notifier *n, *next;
+	struct vsvm_svm_attr_notifier *an;
+	struct vsvm_svm_attr *a, *anext;
 	unsigned long index;
+	unsigned int i;
 
 	vsvm_svm_exclusive_revoke_all(vm);
-	xa_for_each(&vm->svm.notifiers, index, n) {
-		struct interval_tree_node *node;
 
-		mmu_interval_notifier_remove(&n->notifier);
-		while ((node = interval_tree_iter_first(&n->ranges, 0,
-							ULONG_MAX))) {
-			struct vsvm_svm_range *range =
-				container_of(node, struct vsvm_svm_range, itree);
+	mutex_lock(&vm->svm.lock);
+	drm_gpusvm_for_each_notifier_safe(n, next, &vm->svm.gpusvm, 0,
+					  ULONG_MAX) {
+		struct drm_gpusvm_range *r, *rnext;
 
-			vsvm_svm_range_remove(vm, range);
-		}
-		kfree(n);
+		/* the last range of a notifier takes the notifier with it */
+		drm_gpusvm_for_each_range_safe(r, rnext, n, 0, ULONG_MAX)
+			vsvm_svm_range_remove(vm, to_vsvm_range(r));
 	}
-	xa_destroy(&vm->svm.notifiers);
+	mutex_unlock(&vm->svm.lock);
+	drm_gpusvm_fini(&vm->svm.gpusvm);
+
+	xa_for_each(&vm->svm.attr_notifiers, index, an) {
+		mmu_interval_notifier_remove(&an->notifier);
+		kfree(an);
+	}
+	xa_destroy(&vm->svm.attr_notifiers);
 	for (i = 0; i < VSVM_SVM_NUM_ATTRS; i++)
-		list_for_each_entry_safe(a, next, &vm->svm.attrs[i], link)
+		list_for_each_entry_safe(a, anext, &vm->svm.attrs[i], link)
 			kfree(a);
 	mutex_destroy(&vm->svm.lock);
 }

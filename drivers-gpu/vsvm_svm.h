@@ -6,39 +6,42 @@
 #ifndef _VSVM_SVM_H_
 #define _VSVM_SVM_H_
 
-#include <linux/interval_tree.h>
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+
+#include <drm/drm_gpusvm.h>
 
 struct page;
 struct vsvm_vm;
 
-/* Unmapped spans a notifier remembers between two garbage collections. */
+/* Unmapped spans an attribute notifier remembers between two collections. */
 #define VSVM_SVM_MAX_UNMAPPED	16
 
 /* One notifier covers an aligned 512 MiB of the address space. */
 #define VSVM_SVM_NOTIFIER_SHIFT	29
 
 /**
- * struct vsvm_svm_notifier - an mmu_interval_notifier and its ranges
+ * struct vsvm_svm_attr_notifier - watches munmap() under MADVISE attributes
  * @notifier: the interval notifier over [@start, @end)
  * @vm: the VM it belongs to
- * @ranges: interval tree of &struct vsvm_svm_range; changed with both the
- *	VM's fault lock and its notifier lock (write) held, so holding either
- *	one is enough to walk it
  * @start: first address covered
  * @end: end address (exclusive)
  * @unmapped: spans munmap()ed since the last garbage collection, protected
- *	by the notifier lock; when all are in use, the last one grows
+ *	by &vsvm_svm.unmapped_lock; when all are in use, the last one grows
  * @nr_unmapped: entries used in @unmapped
+ *
+ * Attributes apply to addresses, not to mirrored ranges: drm_gpusvm only
+ * has notifiers where the GPU faulted, so the span of an attribute gets a
+ * notifier of its own that only records what munmap() took away.
  */
-struct vsvm_svm_notifier {
+struct vsvm_svm_attr_notifier {
 	struct mmu_interval_notifier notifier;
 	struct vsvm_vm *vm;
-	struct rb_root_cached ranges;
 	u64 start;
 	u64 end;
 	struct {
@@ -50,8 +53,9 @@ struct vsvm_svm_notifier {
 
 /**
  * struct vsvm_svm_range - a chunk of the address space mirrored as a unit
- * @itree: node in the notifier's range tree; start and last (inclusive)
- * @notifier: the notifier covering the range
+ * @base: drm_gpusvm's range: interval, notifier, unmapped flags
+ * @gc_link: link in &vsvm_svm.gc_list once munmap() took (part of) the
+ *	range; empty otherwise. Under the notifier lock.
  * @dma: DMA addresses of the mirrored pages, one per 4 KiB page, or one for
  *	the whole range when @huge; valid while @valid
  * @dma_write: bitmap of the pages mapped DMA_BIDIRECTIONAL (the GPU may
@@ -60,16 +64,19 @@ struct vsvm_svm_notifier {
  * @valid: the GPU page table maps the range; cleared by invalidation
  * @writable: every page of the range is mapped writable
  * @huge: mapped with one 2 MiB entry
+ * @removing: being given back to drm_gpusvm: not to be queued for
+ *	collection again
  * @exclusive: bitmap of the pages the GPU has exclusive (atomic) access to,
  *	allocated at the first grant (vsvm_atomic.c); kept across
  *	invalidations so that the CPU's revocations are counted
  *
- * @dma, @dma_write, @valid, @writable, @huge and the bits of @exclusive
- * are protected by the VM's notifier lock.
+ * @dma and @dma_write are allocated by the first fault on the range (fault
+ * lock held). @dma, @dma_write, @valid, @writable, @huge and the bits of
+ * @exclusive are protected by the notifier lock (vsvm_svm_notifier_lock()).
  */
 struct vsvm_svm_range {
-	struct interval_tree_node itree;
-	struct vsvm_svm_notifier *notifier;
+	struct drm_gpusvm_range base;
+	struct list_head gc_link;
 	dma_addr_t *dma;
 	unsigned long *dma_write;
 	unsigned long *exclusive;
@@ -77,6 +84,7 @@ struct vsvm_svm_range {
 	bool valid;
 	bool writable;
 	bool huge;
+	bool removing;
 };
 
 /* Exclusive grants remembered to tell a contended page (vsvm_atomic.c). */
@@ -101,14 +109,22 @@ struct vsvm_svm_attr {
 
 /**
  * struct vsvm_svm - the mirror of one VM's CPU address space
- * @lock: the fault lock: serialises fault resolution (so faults of several
- *	engines on one range resolve once), notifier and range creation and
- *	page-table growth. Never taken by the notifier callback.
- * @notifier_lock: protects GPU page-table leaves and range state. Taken for
- *	writing by the notifier callback (possibly in reclaim: no allocation
- *	under it) and by fault commit; held for reading by engines for every
- *	memory access, so invalidation waits for accesses in flight.
- * @notifiers: &struct vsvm_svm_notifier indexed by address >>
+ * @gpusvm: drm_gpusvm's mirror: notifiers (512 MiB each), ranges
+ *	(&struct vsvm_svm_range) and the notifier lock
+ *	(vsvm_svm_notifier_lock()): the lock protects GPU page-table leaves
+ *	and range state. drm_gpusvm's notifier takes it for writing (possibly
+ *	in reclaim: no allocation under it) before calling
+ *	vsvm_svm_invalidate(); fault commit takes it for writing too; engines
+ *	hold it for reading for every memory access, so invalidation waits
+ *	for accesses in flight.
+ * @lock: the fault lock, drm_gpusvm's driver lock: serialises fault
+ *	resolution (so faults of several engines on one range resolve once),
+ *	range creation and removal, and page-table growth. Never taken by
+ *	a notifier callback.
+ * @gc_list: ranges munmap() took (part of), to remove under @lock;
+ *	protected by the notifier lock
+ * @unmapped_lock: protects the unmapped spans of @attr_notifiers
+ * @attr_notifiers: &struct vsvm_svm_attr_notifier indexed by address >>
  *	VSVM_SVM_NOTIFIER_SHIFT; changed under @lock
  * @attrs: per attribute, &struct vsvm_svm_attr ranges, non-overlapping;
  *	under @lock. An address outside every range has the default value 0.
@@ -116,14 +132,41 @@ struct vsvm_svm_attr {
  * @excl_next: next slot of @excl_recent to fill; under @lock
  */
 struct vsvm_svm {
+	struct drm_gpusvm gpusvm;
 	/* the fault lock, see above */
 	struct mutex lock;
-	struct rw_semaphore notifier_lock;
-	struct xarray notifiers;
+	struct list_head gc_list;
+	spinlock_t unmapped_lock; /* see above */
+	struct xarray attr_notifiers;
 	struct list_head attrs[VSVM_SVM_NUM_ATTRS];
 	u64 excl_recent[VSVM_SVM_EXCL_RECENT];
 	unsigned int excl_next;
 };
+
+/* The notifier lock: drm_gpusvm's, see &struct vsvm_svm. */
+#define vsvm_svm_notifier_lock(vm)	(&(vm)->svm.gpusvm.notifier_lock)
+
+static inline struct vsvm_svm_range *
+to_vsvm_range(struct drm_gpusvm_range *r)
+{
+	return container_of(r, struct vsvm_svm_range, base);
+}
+
+static inline u64 vsvm_range_start(struct vsvm_svm_range *range)
+{
+	return drm_gpusvm_range_start(&range->base);
+}
+
+static inline u64 vsvm_range_end(struct vsvm_svm_range *range)
+{
+	return drm_gpusvm_range_end(&range->base);
+}
+
+static inline struct mmu_interval_notifier *
+vsvm_range_notifier(struct vsvm_svm_range *range)
+{
+	return &range->base.notifier->notifier;
+}
 
 /* The kind of access behind a GPU fault. */
 enum vsvm_access {
@@ -133,7 +176,7 @@ enum vsvm_access {
 	VSVM_ACCESS_FETCH,
 };
 
-void vsvm_svm_init(struct vsvm_vm *vm);
+int vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 		   struct page **locked);

@@ -241,10 +241,12 @@ static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev, u64 client_id)
 			goto err_fini_entities;
 	}
 
-	vsvm_svm_init(vm);
 	vm->memcg = get_mem_cgroup_from_mm(current->mm);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
+	ret = vsvm_svm_init(vm);
+	if (ret)
+		goto err_drop_mm;
 	vm->pid = task_tgid_nr(current);
 	vm->client_id = client_id;
 	mutex_lock(&vdev->vms_lock);
@@ -252,6 +254,9 @@ static struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev, u64 client_id)
 	mutex_unlock(&vdev->vms_lock);
 	return vm;
 
+err_drop_mm:
+	mmdrop(vm->mm);
+	mem_cgroup_put(vm->memcg);
 err_fini_entities:
 	while (i--)
 		drm_sched_entity_destroy(&vm->entities[i]);
