@@ -1042,21 +1042,8 @@ int __vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
 		       struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
 		       uint32_t num_syncs)
 {
-	struct drm_vsvm_exec exec = {
-		.vm_id = vm_id,
-		.engine = engine,
-		.batch_address = vsvm_cmdbuf_address(cb),
-		.batch_size = cb->len,
-		.num_syncs = num_syncs,
-		.syncs = to_user_pointer(syncs),
-	};
-	int err;
-
-	err = __vsvm_exec(fd, &exec);
-	if (!err)
-		cb->seqno = exec.seqno;
-
-	return err;
+	return __vsvm_exec_ufence(fd, vm_id, engine, cb, syncs, num_syncs,
+				  NULL);
 }
 
 /**
@@ -1076,11 +1063,7 @@ uint64_t vsvm_exec_submit(int fd, uint32_t vm_id, uint32_t engine,
 			  struct vsvm_cmdbuf *cb, struct drm_vsvm_sync *syncs,
 			  uint32_t num_syncs)
 {
-	igt_assert_eq(__vsvm_exec_submit(fd, vm_id, engine, cb, syncs,
-					 num_syncs), 0);
-	igt_assert_neq_u64(cb->seqno, 0);
-
-	return cb->seqno;
+	return vsvm_exec_ufence(fd, vm_id, engine, cb, syncs, num_syncs, NULL);
 }
 
 /**
@@ -1114,7 +1097,8 @@ void vsvm_ufence_destroy(struct drm_vsvm_ufence *uf)
  * @cb: the command buffer, with at least one command
  * @syncs: syncobjs to wait for, or NULL
  * @num_syncs: number of entries in @syncs
- * @uf: the user fence record the job writes when it ends; zeroed here
+ * @uf: the user fence record the job writes when it ends, zeroed here;
+ *	or NULL for a job nothing tells the end of
  *
  * Submits the commands of @cb with @uf (value VSVM_UFENCE_DONE); on
  * success @cb->seqno is the job's sequence number.
@@ -1132,13 +1116,15 @@ int __vsvm_exec_ufence(int fd, uint32_t vm_id, uint32_t engine,
 		.batch_size = cb->len,
 		.num_syncs = num_syncs,
 		.syncs = to_user_pointer(syncs),
-		.flags = DRM_VSVM_EXEC_UFENCE,
-		.ufence_address = to_user_pointer(uf),
-		.ufence_value = VSVM_UFENCE_DONE,
 	};
 	int err;
 
-	memset(uf, 0, sizeof(*uf));
+	if (uf) {
+		memset(uf, 0, sizeof(*uf));
+		exec.flags = DRM_VSVM_EXEC_UFENCE;
+		exec.ufence_address = to_user_pointer(uf);
+		exec.ufence_value = VSVM_UFENCE_DONE;
+	}
 	err = __vsvm_exec(fd, &exec);
 	if (!err)
 		cb->seqno = exec.seqno;
@@ -1154,7 +1140,7 @@ int __vsvm_exec_ufence(int fd, uint32_t vm_id, uint32_t engine,
  * @cb: the command buffer
  * @syncs: syncobjs to wait for, or NULL
  * @num_syncs: number of entries in @syncs
- * @uf: the user fence record the job writes when it ends
+ * @uf: the user fence record the job writes when it ends, or NULL
  *
  * Like __vsvm_exec_ufence(), asserting success.
  *
