@@ -487,6 +487,16 @@ vsvm_svm_dma_dir_of(struct vsvm_svm_range *range, unsigned long i)
 }
 
 /*
+ * Whether a 2 MiB range mapped by one GPU entry is also one DMA mapping:
+ * not where mappings are bounced through smaller buffers (swiotlb), which
+ * get one per page. The GPU entry follows the CPU mapping either way.
+ */
+static bool vsvm_svm_dma_whole(struct vsvm_vm *vm, bool huge)
+{
+	return huge && dma_max_mapping_size(vsvm_svm_dev(vm)) >= SZ_2M;
+}
+
+/*
  * Map the pages of a range for the device. Notifier lock held for writing,
  * the range's old mappings undone: the new ones are committed at once.
  */
@@ -501,7 +511,7 @@ static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	 * Pages are mapped by physical address: fsdax (DAX) pages are
 	 * ZONE_DEVICE pages, which 7.3's dma_map_page() refuses.
 	 */
-	if (huge) {
+	if (vsvm_svm_dma_whole(vm, huge)) {
 		struct page *page = hmm_pfn_to_page(pfns[0]);
 
 		/* a 2 MiB device folio in VRAM */
@@ -542,7 +552,7 @@ static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
 	struct device *dev = vsvm_svm_dev(vm);
 	unsigned long i;
 
-	if (huge) {
+	if (vsvm_svm_dma_whole(vm, huge)) {
 		if (dma[0] != DMA_MAPPING_ERROR)
 			dma_unmap_phys(dev, dma[0], SZ_2M,
 				       vsvm_svm_dma_dir_of(range, 0),
@@ -610,7 +620,8 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 		perm = vsvm_svm_pte_perm(vm, start, pfns[0], vram,
 					 force_atomic);
 		writable = perm & VSVM_PTE_WRITE;
-		range->dma[0] = dma[0];
+		/* one mapping, or one per page (vsvm_svm_dma_whole()) */
+		memcpy(range->dma, dma, range->npages * sizeof(*dma));
 		vsvm_pt_map(&vm->pt, start, pte | perm, true);
 		vsvm_vm_stat_add(vm, VSVM_STAT_PAGES_2M, 1);
 	} else {
@@ -700,12 +711,8 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		if (ret)
 			break;
 
-		/*
-		 * One entry carries one set of permissions, and one 2 MiB DMA
-		 * mapping (not with swiotlb's smaller bounce buffers).
-		 */
+		/* One entry carries one set of permissions. */
 		huge = vsvm_svm_pfns_huge(range, pfns) &&
-		       dma_max_mapping_size(vsvm_svm_dev(vm)) >= SZ_2M &&
 		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS,
 					     hrange.start, hrange.end) &&
 		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC,
