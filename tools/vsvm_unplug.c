@@ -393,36 +393,39 @@ static void check_enodev(struct verdict *v, int fd)
 	}
 }
 
-/* Phase 2: the memory the GPU had is the process's, intact and writable. */
-static void check_memory(struct state *s)
+/*
+ * The @words words at @buf held word(@tag, i), but for a last one @last
+ * when @last is set; then every word takes a CPU write.
+ */
+static void check_buffer(struct verdict *v, uint64_t *buf, uint64_t words,
+			 unsigned int tag, const uint64_t *last,
+			 const char *what)
 {
 	uint64_t i, bad = 0;
 
-	for (i = 0; i < SYS_SIZE / 8 - 1; i++)
-		bad += s->sys[i] != word(1, i);
-	bad += s->sys[SYS_SIZE / 8 - 1] != GPU_WORD;
+	for (i = 0; i < words; i++)
+		bad += buf[i] != (last && i == words - 1 ? *last : word(tag, i));
 	if (bad)
-		failf(&v_open, "%" PRIu64 " wrong words in system memory", bad);
-	for (i = 0; i < SYS_SIZE / 8; i++)
-		s->sys[i] = ~word(1, i);
-	for (i = 0, bad = 0; i < SYS_SIZE / 8; i++)
-		bad += s->sys[i] != ~word(1, i);
+		failf(v, "%" PRIu64 " wrong words in %s", bad, what);
+	for (i = 0; i < words; i++)
+		buf[i] = ~word(tag, i);
+	for (i = 0, bad = 0; i < words; i++)
+		bad += buf[i] != ~word(tag, i);
 	if (bad)
-		failf(&v_open, "%" PRIu64 " words did not take a CPU write", bad);
+		failf(v, "%" PRIu64 " words of %s did not take a CPU write",
+		      bad, what);
+}
 
-	if (!s->has_vram)
-		return;
-	for (i = 0, bad = 0; i < VRAM_SIZE / 8; i++)
-		bad += s->vram[i] != word(2, i);
-	if (bad)
-		failf(&v_vram, "%" PRIu64 " wrong words of the VRAM buffer", bad);
-	for (i = 0; i < VRAM_SIZE / 8; i++)
-		s->vram[i] = ~word(2, i);
-	for (i = 0, bad = 0; i < VRAM_SIZE / 8; i++)
-		bad += s->vram[i] != ~word(2, i);
-	if (bad)
-		failf(&v_vram, "%" PRIu64 " words of the VRAM buffer did not take a CPU write",
-		      bad);
+/* Phase 2: the memory the GPU had is the process's, intact and writable. */
+static void check_memory(struct state *s)
+{
+	static const uint64_t gpu_word = GPU_WORD;
+
+	check_buffer(&v_open, s->sys, SYS_SIZE / 8, 1, &gpu_word,
+		     "system memory");
+	if (s->has_vram)
+		check_buffer(&v_vram, s->vram, VRAM_SIZE / 8, 2, NULL,
+			     "the VRAM buffer");
 }
 
 /* The kernel logged nothing above debug level since the last drain. */
