@@ -114,6 +114,8 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 			if (pte & VSVM_PTE_VRAM) {
 				void *p = vsvm_vram_ptr(vm->vdev, addr);
 
+				vsvm_vram_accessed(vm->vdev, addr);
+
 				return kmap_local_page(vmalloc_to_page(p)) +
 				       offset_in_page(va);
 			}

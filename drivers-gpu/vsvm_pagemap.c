@@ -119,6 +119,24 @@ void *vsvm_vram_ptr(struct vsvm_device *vdev, u64 offset)
 	return vdev->vram.backing + offset;
 }
 
+/**
+ * vsvm_vram_accessed() - note an engine access to a VRAM page
+ * @vdev: the device
+ * @offset: the page's VRAM offset, from a valid GPU entry: the caller holds
+ *	the notifier lock of the VM that maps it, so the page stays in use
+ *	and its allocation stays allocated
+ *
+ * Sets the allocation's referenced bit, which the evictor reads.
+ */
+void vsvm_vram_accessed(struct vsvm_device *vdev, u64 offset)
+{
+	struct vsvm_vram_bo *bo = READ_ONCE(vdev->vram.bos[offset >>
+							  PAGE_SHIFT]);
+
+	if (bo && !READ_ONCE(bo->referenced))
+		WRITE_ONCE(bo->referenced, true);
+}
+
 static void vsvm_vram_free_work(struct work_struct *work)
 {
 	struct vsvm_vram *vram = container_of(work, struct vsvm_vram,
@@ -332,17 +350,44 @@ static int vsvm_vram_evict_bo(struct vsvm_device *vdev, struct vsvm_vram_bo *bo)
 	return ret;
 }
 
-/* Evict the least recently migrated allocation. Called without vram->lock. */
+/*
+ * The allocation to evict, with a reference: the least recently used, as a
+ * CLOCK finds it. The engines set an allocation's referenced bit when they
+ * access it (vsvm_vram_accessed()); the evictor takes the first allocation
+ * in @lru without it, and clears it on the way, moving the allocations it
+ * passes to the tail (their second chance). If every one was referenced,
+ * the first is taken. vram->lock held.
+ */
+static struct vsvm_vram_bo *vsvm_vram_evict_pick(struct vsvm_vram *vram)
+{
+	struct vsvm_vram_bo *bo, *next;
+
+	lockdep_assert_held(&vram->lock);
+
+	list_for_each_entry_safe(bo, next, &vram->lru, lru) {
+		if (READ_ONCE(bo->referenced)) {
+			WRITE_ONCE(bo->referenced, false);
+			list_move_tail(&bo->lru, &vram->lru);
+			continue;
+		}
+		if (kref_get_unless_zero(&bo->ref))
+			return bo;
+	}
+	list_for_each_entry(bo, &vram->lru, lru)
+		if (kref_get_unless_zero(&bo->ref))
+			return bo;
+	return NULL;
+}
+
+/* Evict the least recently used allocation. Called without vram->lock. */
 static bool vsvm_vram_evict_one(struct vsvm_device *vdev)
 {
 	struct vsvm_vram *vram = &vdev->vram;
 	struct vsvm_vram_bo *bo;
 
 	mutex_lock(&vram->lock);
-	list_for_each_entry(bo, &vram->lru, lru)
-		if (kref_get_unless_zero(&bo->ref))
-			break;
-	if (list_entry_is_head(bo, &vram->lru, lru)) {
+	bo = vsvm_vram_evict_pick(vram);
+	if (!bo) {
 		mutex_unlock(&vram->lock);
 		return false;
 	}

@@ -15,32 +15,15 @@
  *    address, or creates the notifier (an aligned 512 MiB) and a range: the
  *    largest aligned chunk of 2 MiB, 64 KiB or 4 KiB around the address
  *    that lies inside the CPU mapping (VMA) and overlaps no other range.
- * 3. mmu_interval_read_begin() on the range's notifier, then
- *    hmm_range_fault() for the whole range; write access is requested only
- *    for write and atomic faults, so GPU reads never break copy-on-write.
- * 4. Take the notifier lock, check mmu_interval_read_retry(): if the CPU
- *    page table changed meanwhile, start again; otherwise map the pages
- *    through the DMA API (one mapping for a 2 MiB THP, under the notifier
- *    lock, as drm_gpusvm_get_pages() does) and write the GPU entries (one
- *    2 MiB entry for a THP-backed 2 MiB range).
- *
- * Why the pages are not drm_gpusvm_get_pages()'s (tried; each point was
- * seen in a guest run or read in its code):
- *
- * - it keeps DMA addresses only, and the engine is the CPU: it must reach
- *   the pages hmm_range_fault() returned, never turn DMA addresses back;
- * - it maps without DMA attributes: under DMA_API_DEBUG, eight VMs
- *   mirroring one page (IGT vsvm_vm/vm-create-many) trip "exceeded 7
- *   overlapping mappings of cacheline", and without DMA_ATTR_SKIP_CPU_SYNC
- *   a swiotlb unmap copies the stale bounce buffer over what the engine
- *   wrote to the page itself;
- * - it refuses fsdax (DAX) pages with -EOPNOTSUPP.
- *
- * So the populate step is vsvm's: the same hmm_range_fault() under the
- * range's notifier, DMA mappings under the notifier lock, with
- * DMA_ATTR_DEBUGGING_IGNORE_CACHELINES | DMA_ATTR_SKIP_CPU_SYNC. A
- * drm_gpusvm_ctx field for DMA attributes and a way to hand the pfns out
- * would let it move.
+ * 3. Get the range's pages (vsvm_svm_pages.c: drm_gpusvm_get_pages(),
+ *    which runs hmm_range_fault() under the range's notifier and maps the
+ *    pages for DMA under the notifier lock). Write access is requested
+ *    only for write and atomic faults, so GPU reads never break
+ *    copy-on-write.
+ * 4. Take the notifier lock for writing; if drm_gpusvm_pages_valid() says
+ *    an invalidation came in between, start again; otherwise write the GPU
+ *    entries from the pages' pfns (one 2 MiB entry for a THP-backed 2 MiB
+ *    range).
  *
  * Faults are serialised per VM by the fault lock, drm_gpusvm's driver lock:
  * when several engines fault on one range, the first resolves it and the
@@ -71,7 +54,6 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
@@ -86,29 +68,10 @@
 #include "vsvm_vm.h"
 #include "vsvm_vram.h"
 
-static struct device *vsvm_svm_dev(struct vsvm_vm *vm)
-{
-	return vm->vdev->drm.dev;
-}
-
 static struct vsvm_vm *vsvm_gpusvm_to_vm(struct drm_gpusvm *gpusvm)
 {
 	return container_of(gpusvm, struct vsvm_vm, svm.gpusvm);
 }
-
-/*
- * The GPU shares memory with the CPU coherently: many VMs may map one page
- * at once (DMA_API_DEBUG's cacheline check does not apply), and the engine
- * reaches the pages themselves (see vsvm_svm_range_commit()), never a
- * bounce buffer: no CPU sync is due. Under swiotlb an unmap would otherwise
- * copy the stale bounce buffer back over what the GPU wrote.
- */
-#define VSVM_SVM_DMA_ATTRS	(DMA_ATTR_DEBUGGING_IGNORE_CACHELINES | \
-				 DMA_ATTR_SKIP_CPU_SYNC)
-
-static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
-			       struct vsvm_svm_range *range,
-			       unsigned long npages, dma_addr_t *dma, bool huge);
 
 /*
  * Stop the GPU from using a range: clear its entries and unmap its pages.
@@ -122,7 +85,7 @@ static void vsvm_svm_range_invalidate(struct vsvm_vm *vm,
 	if (!range->valid)
 		return;
 	vsvm_pt_clear(&vm->pt, vsvm_range_start(range), vsvm_range_end(range));
-	vsvm_svm_unmap_dma(vm, range, range->npages, range->dma, range->huge);
+	vsvm_svm_pages_unmap(vm, range);
 	range->valid = false;
 	range->writable = false;
 	range->huge = false;
@@ -202,9 +165,8 @@ static void vsvm_svm_range_free(struct drm_gpusvm_range *r)
 {
 	struct vsvm_svm_range *range = to_vsvm_range(r);
 
+	vsvm_svm_pages_fini(vsvm_gpusvm_to_vm(r->gpusvm), range);
 	bitmap_free(range->exclusive);
-	bitmap_free(range->dma_write);
-	kvfree(range->dma);
 	kfree(range);
 }
 
@@ -404,7 +366,7 @@ vsvm_svm_range_get(struct vsvm_vm *vm, u64 addr, u64 max_size)
 		return ERR_PTR(ret);
 	}
 	range = to_vsvm_range(r);
-	if (range->dma)
+	if (range->pfns)
 		return range;
 
 	ret = vsvm_pt_prepare(&vm->pt, vsvm_range_start(range),
@@ -412,13 +374,9 @@ vsvm_svm_range_get(struct vsvm_vm *vm, u64 addr, u64 max_size)
 	if (ret)
 		goto err_remove;
 	range->npages = drm_gpusvm_range_size(r) >> PAGE_SHIFT;
-	range->dma = kvcalloc(range->npages, sizeof(*range->dma),
-			      GFP_KERNEL_ACCOUNT);
-	range->dma_write = bitmap_zalloc(range->npages, GFP_KERNEL_ACCOUNT);
-	if (!range->dma || !range->dma_write) {
-		ret = -ENOMEM;
+	ret = vsvm_svm_pages_init(vm, range);
+	if (ret)
 		goto err_remove;
-	}
 	if (range->npages == SZ_64K >> PAGE_SHIFT)
 		vsvm_vm_stat_add(vm, VSVM_STAT_RANGES_64K, 1);
 	return range;
@@ -462,111 +420,6 @@ static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
 }
 
 /*
- * The direction of a page's mapping: the GPU writes only pages the CPU page
- * table lets it write; the others (the shared zero page, read-only or COW
- * pages) are mapped to the device only, so that an unmap under swiotlb
- * never bounces data back into them. Recorded in @range->dma_write.
- */
-static enum dma_data_direction vsvm_svm_dma_dir(struct vsvm_svm_range *range,
-						unsigned long i,
-						unsigned long pfn)
-{
-	if (pfn & HMM_PFN_WRITE) {
-		__set_bit(i, range->dma_write);
-		return DMA_BIDIRECTIONAL;
-	}
-	__clear_bit(i, range->dma_write);
-	return DMA_TO_DEVICE;
-}
-
-static enum dma_data_direction
-vsvm_svm_dma_dir_of(struct vsvm_svm_range *range, unsigned long i)
-{
-	return test_bit(i, range->dma_write) ? DMA_BIDIRECTIONAL :
-					       DMA_TO_DEVICE;
-}
-
-/*
- * Whether a 2 MiB range mapped by one GPU entry is also one DMA mapping:
- * not where mappings are bounced through smaller buffers (swiotlb), which
- * get one per page. The GPU entry follows the CPU mapping either way.
- */
-static bool vsvm_svm_dma_whole(struct vsvm_vm *vm, bool huge)
-{
-	return huge && dma_max_mapping_size(vsvm_svm_dev(vm)) >= SZ_2M;
-}
-
-/*
- * Map the pages of a range for the device. Notifier lock held for writing,
- * the range's old mappings undone: the new ones are committed at once.
- */
-static int vsvm_svm_map_dma(struct vsvm_vm *vm, struct vsvm_svm_range *range,
-			    const unsigned long *pfns, dma_addr_t *dma,
-			    bool huge)
-{
-	struct device *dev = vsvm_svm_dev(vm);
-	unsigned long i;
-
-	/*
-	 * Pages are mapped by physical address: fsdax (DAX) pages are
-	 * ZONE_DEVICE pages, which 7.3's dma_map_page() refuses.
-	 */
-	if (vsvm_svm_dma_whole(vm, huge)) {
-		struct page *page = hmm_pfn_to_page(pfns[0]);
-
-		/* a 2 MiB device folio in VRAM */
-		if (vsvm_vram_page(vm->vdev, page)) {
-			dma[0] = DMA_MAPPING_ERROR;
-			return 0;
-		}
-		dma[0] = dma_map_phys(dev, page_to_phys(page), SZ_2M,
-				      vsvm_svm_dma_dir(range, 0, pfns[0]),
-				      VSVM_SVM_DMA_ATTRS);
-		return dma_mapping_error(dev, dma[0]) ? -EFAULT : 0;
-	}
-	for (i = 0; i < range->npages; i++) {
-		struct page *page = hmm_pfn_to_page(pfns[i]);
-
-		/* VRAM is the GPU's own memory: nothing to map. */
-		if (vsvm_vram_page(vm->vdev, page)) {
-			dma[i] = DMA_MAPPING_ERROR;
-			continue;
-		}
-		dma[i] = dma_map_phys(dev, page_to_phys(page), PAGE_SIZE,
-				      vsvm_svm_dma_dir(range, i, pfns[i]),
-				      VSVM_SVM_DMA_ATTRS);
-		if (dma_mapping_error(dev, dma[i]))
-			goto err_unmap;
-	}
-	return 0;
-
-err_unmap:
-	vsvm_svm_unmap_dma(vm, range, i, dma, false);
-	return -EFAULT;
-}
-
-static void vsvm_svm_unmap_dma(struct vsvm_vm *vm,
-			       struct vsvm_svm_range *range,
-			       unsigned long npages, dma_addr_t *dma, bool huge)
-{
-	struct device *dev = vsvm_svm_dev(vm);
-	unsigned long i;
-
-	if (vsvm_svm_dma_whole(vm, huge)) {
-		if (dma[0] != DMA_MAPPING_ERROR)
-			dma_unmap_phys(dev, dma[0], SZ_2M,
-				       vsvm_svm_dma_dir_of(range, 0),
-				       VSVM_SVM_DMA_ATTRS);
-		return;
-	}
-	for (i = 0; i < npages; i++)
-		if (dma[i] != DMA_MAPPING_ERROR)
-			dma_unmap_phys(dev, dma[i], PAGE_SIZE,
-				       vsvm_svm_dma_dir_of(range, i),
-				       VSVM_SVM_DMA_ATTRS);
-}
-
-/*
  * Permission bits of the GPU entry for the page at @addr: what the CPU
  * page table allows, narrowed by the range's attributes. Atomics on system
  * pages fault until they get exclusive access (vsvm_atomic.c) or until
@@ -589,56 +442,54 @@ static u64 vsvm_svm_pte_perm(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
 }
 
 /*
- * Write the GPU entries of a range. Fault lock held, and the notifier lock
- * held for writing. An entry holds what the engine reaches the page by: the
- * physical address of the system page hmm_range_fault() handed us (never
- * the DMA address: the engine is the CPU, and turning DMA addresses back
- * is wrong under swiotlb or an IOMMU), or the offset of a VRAM page. The
- * DMA mappings are the device's view of the pages, kept in the range.
+ * The GPU entry of the page at @pfn, mirrored at @addr: what the engine
+ * reaches the page by, the physical address of the system page
+ * hmm_range_fault() handed out (never the DMA address: the engine is the
+ * CPU, and turning DMA addresses back is wrong under swiotlb or an IOMMU),
+ * or the offset of a VRAM page; and the permission bits.
+ */
+static u64 vsvm_svm_pte(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
+			bool force_atomic)
+{
+	struct page *page = hmm_pfn_to_page(pfn);
+	bool vram = vsvm_vram_page(vm->vdev, page);
+	u64 pte = page_to_phys(page) | VSVM_PTE_VALID;
+
+	if (vram)
+		pte = vsvm_vram_page_offset(vm->vdev, page) |
+		      VSVM_PTE_VALID | VSVM_PTE_VRAM;
+	return pte | vsvm_svm_pte_perm(vm, addr, pfn, vram, force_atomic);
+}
+
+/*
+ * Write the GPU entries of a range from its current pages (@range->pfns).
+ * Fault lock held, and the notifier lock held for writing.
  */
 static void vsvm_svm_range_commit(struct vsvm_vm *vm,
-				  struct vsvm_svm_range *range,
-				  const unsigned long *pfns, dma_addr_t *dma,
-				  bool huge, bool force_atomic)
+				  struct vsvm_svm_range *range, bool huge,
+				  bool force_atomic)
 {
 	u64 start = vsvm_range_start(range);
 	bool writable = true;
 	unsigned long i;
-	u64 perm;
+	u64 pte;
 
 	lockdep_assert_held(&vm->svm.lock);
 	lockdep_assert_held_write(vsvm_svm_notifier_lock(vm));
 
 	if (huge) {
-		struct page *page = hmm_pfn_to_page(pfns[0]);
-		bool vram = dma[0] == DMA_MAPPING_ERROR;
-		u64 pte = page_to_phys(page) | VSVM_PTE_VALID;
-
-		if (vram)
-			pte = vsvm_vram_page_offset(vm->vdev, page) |
-			      VSVM_PTE_VALID | VSVM_PTE_VRAM;
-		perm = vsvm_svm_pte_perm(vm, start, pfns[0], vram,
-					 force_atomic);
-		writable = perm & VSVM_PTE_WRITE;
-		/* one mapping, or one per page (vsvm_svm_dma_whole()) */
-		memcpy(range->dma, dma, range->npages * sizeof(*dma));
-		vsvm_pt_map(&vm->pt, start, pte | perm, true);
+		pte = vsvm_svm_pte(vm, start, range->pfns[0], force_atomic);
+		writable = pte & VSVM_PTE_WRITE;
+		vsvm_pt_map(&vm->pt, start, pte, true);
 		vsvm_vm_stat_add(vm, VSVM_STAT_PAGES_2M, 1);
 	} else {
 		for (i = 0; i < range->npages; i++) {
-			struct page *page = hmm_pfn_to_page(pfns[i]);
 			u64 addr = start + (i << PAGE_SHIFT);
-			bool vram = dma[i] == DMA_MAPPING_ERROR;
-			u64 pte = page_to_phys(page) | VSVM_PTE_VALID;
 
-			if (vram)
-				pte = vsvm_vram_page_offset(vm->vdev, page) |
-				      VSVM_PTE_VALID | VSVM_PTE_VRAM;
-			perm = vsvm_svm_pte_perm(vm, addr, pfns[i], vram,
-						 force_atomic);
-			writable &= !!(perm & VSVM_PTE_WRITE);
-			range->dma[i] = dma[i];
-			vsvm_pt_map(&vm->pt, addr, pte | perm, false);
+			pte = vsvm_svm_pte(vm, addr, range->pfns[i],
+					   force_atomic);
+			writable &= !!(pte & VSVM_PTE_WRITE);
+			vsvm_pt_map(&vm->pt, addr, pte, false);
 		}
 		vsvm_vm_stat_add(vm, VSVM_STAT_PAGES_4K, range->npages);
 	}
@@ -657,39 +508,21 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
  *	own VRAM), or NULL to fault every device-private page back
  * @force_atomic: give system pages atomic permission in place
  *
- * The hmm_range_fault() loop of Documentation/mm/hmm.rst, retried while the
- * CPU page table changes, up to HMM_RANGE_DEFAULT_TIMEOUT.
+ * Gets the range's pages (vsvm_svm_pages_get(): the hmm_range_fault() loop
+ * of Documentation/mm/hmm.rst) and writes the GPU entries while they are
+ * current. A THP mapped whole by a 2 MiB range, with uniform attributes,
+ * gets one 2 MiB entry.
  *
- * Return: 0 or the negative errno of hmm_range_fault(), -ENOMEM.
+ * Return: 0 or the negative errno of vsvm_svm_pages_get().
  */
 int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    bool write, void *owner, bool force_atomic)
 {
-	unsigned long timeout = jiffies +
-				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	unsigned long hmm_timeout = msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	struct hmm_range hrange = {
-		.notifier = vsvm_range_notifier(range),
-		.start = vsvm_range_start(range),
-		.end = vsvm_range_end(range),
-		.default_flags = HMM_PFN_REQ_FAULT |
-				 (write ? HMM_PFN_REQ_WRITE : 0),
-		.dev_private_owner = owner,
-	};
-	unsigned long *pfns;
-	dma_addr_t *dma;
+	u64 start = vsvm_range_start(range), end = vsvm_range_end(range);
 	bool huge;
 	int ret;
 
 	lockdep_assert_held(&vm->svm.lock);
-
-	pfns = kvcalloc(range->npages, sizeof(*pfns), GFP_KERNEL);
-	dma = kvcalloc(range->npages, sizeof(*dma), GFP_KERNEL);
-	if (!pfns || !dma) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	hrange.hmm_pfns = pfns;
 
 	/* A write fault on a read-only mirror: drop the old mapping first. */
 	if (range->valid) {
@@ -698,53 +531,16 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		up_write(vsvm_svm_notifier_lock(vm));
 	}
 
-	for (;;) {
-		/*
-		 * The mmap lock may be dropped while a fault waits (a
-		 * userfaultfd handler, for one): only this VM's handler waits.
-		 */
-		ret = hmm_range_fault_unlocked_timeout(&hrange, hmm_timeout);
-		if (ret == -EBUSY && !time_after(jiffies, timeout)) {
-			vsvm_vm_stat_add(vm, VSVM_STAT_RETRIES, 1);
-			continue;
-		}
-		if (ret)
-			break;
-
-		/* One entry carries one set of permissions. */
-		huge = vsvm_svm_pfns_huge(range, pfns) &&
-		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS,
-					     hrange.start, hrange.end) &&
-		       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC,
-					     hrange.start, hrange.end);
-		/*
-		 * DMA mappings are made under the notifier lock, once the
-		 * pages are known to be current: a mapping never races an
-		 * invalidation, and the window an invalidation must miss is
-		 * hmm_range_fault() alone.
-		 */
-		down_write(vsvm_svm_notifier_lock(vm));
-		if (!mmu_interval_read_retry(hrange.notifier,
-					     hrange.notifier_seq)) {
-			ret = vsvm_svm_map_dma(vm, range, pfns, dma, huge);
-			if (!ret)
-				vsvm_svm_range_commit(vm, range, pfns, dma,
-						      huge, force_atomic);
-			up_write(vsvm_svm_notifier_lock(vm));
-			break;
-		}
-		up_write(vsvm_svm_notifier_lock(vm));
-		vsvm_vm_stat_add(vm, VSVM_STAT_RETRIES, 1);
-		if (time_after(jiffies, timeout)) {
-			ret = -EBUSY;
-			break;
-		}
-	}
-
-out_free:
-	kvfree(dma);
-	kvfree(pfns);
-	return ret;
+	ret = vsvm_svm_pages_get(vm, range, write, owner);
+	if (ret)
+		return ret;
+	/* One entry carries one set of permissions. */
+	huge = vsvm_svm_pfns_huge(range, range->pfns) &&
+	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS, start, end) &&
+	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC, start, end);
+	vsvm_svm_range_commit(vm, range, huge, force_atomic);
+	up_write(vsvm_svm_notifier_lock(vm));
+	return 0;
 }
 
 /**
@@ -1266,6 +1062,9 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 			      ARRAY_SIZE(vsvm_svm_chunk_sizes));
 	if (ret)
 		return ret;
+#if VSVM_GPUSVM_PFNS
+	vm->svm.gpusvm.dma_attrs = VSVM_SVM_DMA_ATTRS;
+#endif
 	mutex_init(&vm->svm.lock);
 	drm_gpusvm_driver_set_lock(&vm->svm.gpusvm, &vm->svm.lock);
 	INIT_LIST_HEAD(&vm->svm.gc_list);

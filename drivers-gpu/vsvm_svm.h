@@ -6,6 +6,7 @@
 #ifndef _VSVM_SVM_H_
 #define _VSVM_SVM_H_
 
+#include <linux/dma-mapping.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
@@ -18,6 +19,24 @@
 
 struct page;
 struct vsvm_vm;
+
+/*
+ * drm_gpusvm_get_pages() hands out the pfns it mapped, and takes DMA
+ * attributes, with kernel/patches/0101-0104 (proposed upstream). In tree it
+ * is always there; out of tree (dkms) the Makefile finds out from the
+ * kernel's headers. Without it vsvm gets the pages itself
+ * (vsvm_svm_pages.c).
+ */
+#ifndef VSVM_GPUSVM_PFNS
+#define VSVM_GPUSVM_PFNS	1
+#endif
+
+/*
+ * System pages are mapped for a coherent device that never reads a bounce
+ * buffer and shares pages between many VMs (vsvm_svm_pages.c).
+ */
+#define VSVM_SVM_DMA_ATTRS	(DMA_ATTR_DEBUGGING_IGNORE_CACHELINES | \
+				 DMA_ATTR_SKIP_CPU_SYNC)
 
 /* Unmapped spans an attribute notifier remembers between two collections. */
 #define VSVM_SVM_MAX_UNMAPPED	16
@@ -56,10 +75,14 @@ struct vsvm_svm_attr_notifier {
  * @base: drm_gpusvm's range: interval, notifier, unmapped flags
  * @gc_link: link in &vsvm_svm.gc_list once munmap() took (part of) the
  *	range; empty otherwise. Under the notifier lock.
- * @dma: DMA addresses of the mirrored pages, one per 4 KiB page, or one for
- *	the whole range when @huge; valid while @valid
- * @dma_write: bitmap of the pages mapped DMA_BIDIRECTIONAL (the GPU may
- *	write them); the others are mapped DMA_TO_DEVICE. Set with @dma.
+ * @pfns: the HMM pfns of the mirrored pages, what the engine reaches them
+ *	by; current while @valid
+ * @pages: drm_gpusvm's pages of the range: their DMA mappings
+ *	(vsvm_svm_pages.c)
+ * @dma: without drm_gpusvm's pfns (!VSVM_GPUSVM_PFNS): the DMA address of
+ *	each page, DMA_MAPPING_ERROR for VRAM pages
+ * @dma_dir: the direction of @dma's mappings
+ * @dma_mapped: @dma holds mappings
  * @npages: number of 4 KiB pages in the range
  * @valid: the GPU page table maps the range; cleared by invalidation
  * @writable: every page of the range is mapped writable
@@ -70,15 +93,22 @@ struct vsvm_svm_attr_notifier {
  *	allocated at the first grant (vsvm_atomic.c); kept across
  *	invalidations so that the CPU's revocations are counted
  *
- * @dma and @dma_write are allocated by the first fault on the range (fault
- * lock held). @dma, @dma_write, @valid, @writable, @huge and the bits of
- * @exclusive are protected by the notifier lock (vsvm_svm_notifier_lock()).
+ * @pfns, @pages and @dma are allocated by the first fault on the range
+ * (fault lock held). Their contents, @valid, @writable, @huge and the bits
+ * of @exclusive are protected by the notifier lock
+ * (vsvm_svm_notifier_lock()).
  */
 struct vsvm_svm_range {
 	struct drm_gpusvm_range base;
 	struct list_head gc_link;
+	unsigned long *pfns;
+#if VSVM_GPUSVM_PFNS
+	struct drm_gpusvm_pages pages;
+#else
 	dma_addr_t *dma;
-	unsigned long *dma_write;
+	enum dma_data_direction dma_dir;
+	bool dma_mapped;
+#endif
 	unsigned long *exclusive;
 	unsigned long npages;
 	bool valid;
@@ -182,6 +212,11 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 		   struct page **locked);
 int vsvm_fault_raise(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 		     struct page **locked);
+int vsvm_svm_pages_init(struct vsvm_vm *vm, struct vsvm_svm_range *range);
+void vsvm_svm_pages_fini(struct vsvm_vm *vm, struct vsvm_svm_range *range);
+int vsvm_svm_pages_get(struct vsvm_vm *vm, struct vsvm_svm_range *range,
+		       bool write, void *owner);
+void vsvm_svm_pages_unmap(struct vsvm_vm *vm, struct vsvm_svm_range *range);
 int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    bool write, void *owner, bool force_atomic);
 void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,

@@ -69,7 +69,9 @@ struct vsvm_copy_engine {
  * @pfn_first: pfn of the first device-private page
  * @lock: protects @mm and @lru
  * @mm: buddy allocator over [0, @size)
- * @lru: &struct vsvm_vram_bo in VRAM, least recently used first
+ * @lru: &struct vsvm_vram_bo in VRAM, least recently migrated or given a
+ *	second chance first: with the allocations' referenced bits, the
+ *	evictor's CLOCK approximation of least recently used
  * @bos: the allocation of each VRAM page, by page offset; under @lock
  * @free_list: allocations whose last page was freed, to return to @mm
  * @free_work: returns @free_list to @mm under @lock (folio_free() may run
@@ -112,6 +114,8 @@ struct vsvm_vram {
  * @populated: drm_pagemap took the pages for a migration
  * @evicting: an eviction or a prefetch of the allocation to system memory
  *	is in progress: its copies to system memory are not CPU faults
+ * @referenced: an engine accessed the pages since the evictor last looked
+ *	at the allocation: the accessed bit of a CLOCK (vsvm_vram_evict_one())
  */
 struct vsvm_vram_bo {
 	struct drm_pagemap_devmem devmem;
@@ -123,6 +127,7 @@ struct vsvm_vram_bo {
 	unsigned long npages;
 	bool populated;
 	bool evicting;
+	bool referenced;
 };
 
 int vsvm_vram_init(struct vsvm_device *vdev);
@@ -131,6 +136,7 @@ struct drm_pagemap *vsvm_vram_pagemap_get(struct vsvm_device *vdev);
 bool vsvm_vram_page(struct vsvm_device *vdev, struct page *page);
 u64 vsvm_vram_page_offset(struct vsvm_device *vdev, struct page *page);
 void *vsvm_vram_ptr(struct vsvm_device *vdev, u64 offset);
+void vsvm_vram_accessed(struct vsvm_device *vdev, u64 offset);
 struct vsvm_vram_bo *vsvm_vram_bo_get_moving(struct vsvm_device *vdev,
 					     struct page *page);
 void vsvm_vram_bo_put_moving(struct vsvm_vram_bo *bo);

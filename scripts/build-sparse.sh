@@ -14,11 +14,13 @@ if [ -x "$dir/sparse" ]; then
 	exit 0
 fi
 stage "sparse: building Debian's sparse $ver"
-rm -rf "$dir" "$dir.dl"
+rm -rf "$dir" "$dir.dl" "$dir.src"
 mkdir -p "$dir.dl"
 (cd "$dir.dl" && tapt source -q --download-only "sparse=$ver" >/dev/null)
 dpkg-source -x "$dir.dl"/sparse_*.dsc "$dir.src" >/dev/null
-make -s -C "$dir.src" -j"$(nproc)" sparse >"$dir.dl/build.log" 2>&1 ||
+# CC=gcc: Debian's packaging pins a compiler version (gcc-16 in sid) that
+# bookworm does not have; sparse builds with any C compiler.
+make -s -C "$dir.src" -j"$(nproc)" CC=gcc sparse >"$dir.dl/build.log" 2>&1 ||
 	{ tail -20 "$dir.dl/build.log" >&2; die "building sparse failed"; }
 mkdir -p "$dir"
 cp "$dir.src/sparse" "$dir/sparse"

@@ -4,10 +4,11 @@
 # the 7.3 test kernel (cached), vsvm.ko in tree (sparse, W=1) and out of
 # tree, the Debian 13 guest root (cached), the userspace parts and the
 # kernel's hmm-tests in that root, vsvm.ko by dkms for Debian's stock
-# kernel, runs the host-side tests and static checks, then boots two
+# kernel, runs the host-side tests and static checks, then boots three
 # guests: the debug lane (our kernel: lockdep, kmemleak, DEBUG_VM,
-# DMA_API_DEBUG) and the stock lane (Debian's linux-image-7.3.4+deb13-amd64
-# as shipped). Each runs hmm-tests against test_hmm and every IGT test
+# DMA_API_DEBUG), the swiotlb lane (the same kernel with every DMA mapping
+# bounced) and the stock lane (Debian's linux-image-7.3.4+deb13-amd64 as
+# shipped). Each runs hmm-tests against test_hmm and every IGT test
 # against vsvm. Prints one line per test and a closing
 # "N passed, N failed, N skipped".
 set -euo pipefail
@@ -67,10 +68,9 @@ guest_lane() {
 	fi
 	grep -a -m1 '^guest: 7' "$out/console.log" >&2 || true
 }
-# VSVM_LANES: the guest lanes to run (default "debug stock"; the swiotlb
-# lane runs with VSVM_LANES=swiotlb, see README's known failures; the KASAN
-# lane is scripts/test-kasan.sh, which sets VSVM_LANES=kasan)
-for lane in ${VSVM_LANES:-debug stock}; do
+# VSVM_LANES: the guest lanes to run (default "debug swiotlb stock"; the
+# KASAN lane is scripts/test-kasan.sh, which sets VSVM_LANES=kasan)
+for lane in ${VSVM_LANES:-debug swiotlb stock}; do
 	case $lane in
 	debug) guest_lane debug "" ;;
 	swiotlb) guest_lane swiotlb "swiotlb/" ;;

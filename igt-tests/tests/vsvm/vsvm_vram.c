@@ -1855,6 +1855,65 @@ static void test_overcommit(int fd)
 }
 
 /*
+ * Eviction takes the least recently used memory, not the least recently
+ * migrated: A and B, a quarter of VRAM each, move to VRAM in that order,
+ * then the GPU reads A. Moving C (three quarters) must evict B, which the
+ * GPU has not used since it arrived, and keep all of A, which came first.
+ * Every byte survives.
+ */
+static void test_evict_lru(int fd)
+{
+	const size_t quarter = (vram_size / 4) & ~(size_t)(SZ_2M - 1);
+	uint64_t d0[VSVM_STAT_COUNT], d1[VSVM_STAT_COUNT];
+	struct vsvm_region a, b, m;
+	struct vsvm_ctx c;
+
+	/* nothing older than A may be in VRAM */
+	igt_assert_eq_u64(vsvm_vram_pages_settle(fd), 0);
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&a, quarter, SZ_2M);
+	vsvm_map_anon(&b, quarter, SZ_2M);
+	vsvm_map_anon(&m, 3 * quarter, SZ_2M);
+	vsvm_fill_pattern(a.ptr, quarter, 81);
+	vsvm_fill_pattern(b.ptr, quarter, 82);
+	vsvm_fill_pattern(m.ptr, 3 * quarter, 83);
+
+	igt_assert_eq_u64(prefetch(&c, a.ptr, quarter, DRM_VSVM_REGION_VRAM),
+			  NPAGES(quarter));
+	igt_assert_eq_u64(prefetch(&c, b.ptr, quarter, DRM_VSVM_REGION_VRAM),
+			  NPAGES(quarter));
+	/* The GPU uses A: a read in each of its 2 MiB allocations. */
+	for (size_t off = 0; off < quarter; off += SZ_2M)
+		vsvm_ctx_assert_crc(&c, a.ptr + off, SZ_4K,
+				    vsvm_pattern_crc(SZ_4K, 81, off / 8),
+				    "A in VRAM");
+	assert_residency(&c, a.ptr, quarter, DRM_VSVM_RESIDENCY_VRAM);
+
+	stats_dev(fd, d0);
+	igt_assert_eq_u64(prefetch(&c, m.ptr, 3 * quarter,
+				   DRM_VSVM_REGION_VRAM), NPAGES(3 * quarter));
+	stats_dev(fd, d1);
+	igt_info("%" PRIu64 " evictions; in VRAM: A %" PRIu64 ", B %" PRIu64
+		 " of %" PRIu64 " pages\n", DELTA(d0, d1, EVICTIONS),
+		 count_residency(&c, a.ptr, quarter, DRM_VSVM_RESIDENCY_VRAM),
+		 count_residency(&c, b.ptr, quarter, DRM_VSVM_RESIDENCY_VRAM),
+		 NPAGES(quarter));
+	igt_assert_lt_u64(0, DELTA(d0, d1, EVICTIONS));
+	assert_residency(&c, a.ptr, quarter, DRM_VSVM_RESIDENCY_VRAM);
+	igt_assert_eq_u64(count_residency(&c, b.ptr, quarter,
+					  DRM_VSVM_RESIDENCY_VRAM), 0);
+
+	vsvm_check_pattern(a.ptr, quarter, 81, "A, used, kept in VRAM");
+	vsvm_check_pattern(b.ptr, quarter, 82, "B, unused, evicted");
+	vsvm_check_pattern(m.ptr, 3 * quarter, 83, "C, moved last");
+	vsvm_unmap_region(&m);
+	vsvm_unmap_region(&b);
+	vsvm_unmap_region(&a);
+	vsvm_ctx_fini(&c);
+	wait_vram_pages(fd, 0, "after unmapping A, B and C");
+}
+
+/*
  * Memory in VRAM, then fork() (hmm-tests' hmm_cow_in_device,
  * xe_exec_system_allocator's fork after migrate): the pages are shared
  * read-only. The parent's GPU writes one half (bringing it back to system
@@ -2294,6 +2353,12 @@ igt_main
 		     "VRAM_PAGES returns to where it was.");
 	igt_subtest("overcommit")
 		test_overcommit(fd);
+
+	igt_describe("Eviction takes the least recently used memory: of two "
+		     "allocations moved to VRAM in turn, the one the GPU used "
+		     "since stays and the other is evicted, data intact.");
+	igt_subtest("evict-lru")
+		test_evict_lru(fd);
 
 	igt_describe("fork() with memory in VRAM: the parent's GPU writes and "
 		     "the child's CPU writes stay private to each.");
