@@ -44,10 +44,13 @@ if ! in_root "$root" dkms status -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL" | grep 
 		in_root "$root" dkms install -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL"
 	} >"$log" 2>&1 || {
 		tail -30 "$log" >&2
-		cat "$root/var/lib/dkms/vsvm/$ver/build/make.log" >&2 2>/dev/null || true
+		find "$root/var/lib/dkms/vsvm/$ver" -name make.log -exec cat {} + >&2 2>/dev/null || true
 		die "dkms could not build vsvm $ver"
 	}
-	if grep -iE '\bwarning\b' "$root/var/lib/dkms/vsvm/$ver/build/make.log" >&2; then
+	# dkms 3 keeps the build log per kernel, older ones in build/
+	mlog=$(find "$root/var/lib/dkms/vsvm/$ver" -name make.log | head -n 1)
+	[ -n "$mlog" ] || die "no make.log of the dkms build of vsvm $ver"
+	if grep -iE '\bwarning\b' "$mlog" >&2; then
 		die "the dkms build of vsvm is not warning-free"
 	fi
 fi

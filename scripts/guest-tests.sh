@@ -185,6 +185,35 @@ else
 	echo "PASS vsvm/debugfs-quiet ($dfiles files read)" >>"$res"
 fi
 
+# IGT's gputop (Debian's intel-gpu-tools) reads the DRM usage keys of
+# every client's fdinfo (Documentation/gpu/drm-usage-stats.rst): it must
+# list a process running jobs on vsvm, by its name.
+section "vsvm: IGT's gputop lists vsvm's clients"
+if command -v gputop >/dev/null; then
+	# one process for all of gputop's samples (it lists a client seen
+	# in two): the fuzzer, with the seed of its own run below
+	"$bdir/tools/vsvm_fuzz" --seed 20261202 --seconds 8 --safe-core \
+		>"$VSVM_OUT/gputop-load.log" 2>&1 &
+	load=$!
+	sleep 2
+	# on a terminal of its own: gputop prints as many clients as it
+	# has rows
+	TERM=vt100 timeout 30 script -qec \
+		"stty rows 50 cols 160; gputop -n 4 -d 1" /dev/null \
+		>"$VSVM_OUT/gputop.log" 2>&1 </dev/null
+	status=$?
+	wait $load || echo "FAIL vsvm/gputop-load (see gputop-load.log)" >>"$res"
+	if [ $status -ne 0 ]; then
+		echo "FAIL vsvm/gputop (exit status $status: $(tail -n 1 "$VSVM_OUT/gputop.log"))" >>"$res"
+	elif grep -aq vsvm_fuzz "$VSVM_OUT/gputop.log"; then
+		echo "PASS vsvm/gputop" >>"$res"
+	else
+		echo "FAIL vsvm/gputop (the client is not listed)" >>"$res"
+	fi
+else
+	echo "SKIP vsvm/gputop (no gputop in the root)" >>"$res"
+fi
+
 # The DRM core bugs a client of vsvm's render node reaches (no GEM), one
 # reproducer each, then vsvm's own fuzzer. Our kernels carry the fixes
 # (kernel/patches/0001-0003); Debian's stock kernel does not: what vsvm
