@@ -236,8 +236,8 @@ static bool span_ok(struct fuzz *f, uint64_t p, uint64_t len, bool write)
 	return false;
 }
 
-/* Mutate the argument struct according to a mode chosen now. */
-static void mutate(struct fuzz *f, void *args, size_t size)
+/* The mutation itself (see mutate()). */
+static void __mutate(struct fuzz *f, void *args, size_t size)
 {
 	uint8_t *b = args;
 	unsigned int i, n;
@@ -272,6 +272,50 @@ static void mutate(struct fuzz *f, void *args, size_t size)
 		for (i = 0; i < size; i++)
 			b[i] = (uint8_t)rnd(f);
 		break;
+	}
+}
+
+/*
+ * Whether @p points into memory this process has mapped outside the arena
+ * (its heap, stacks, libraries): a pointer the kernel or the GPU would
+ * write through there corrupts the fuzzer itself, legitimately.
+ */
+static bool in_self(struct fuzz *f, uint64_t p)
+{
+	unsigned char vec;
+	uint64_t page = p & ~(PAGE - 1);
+
+	if (p >= 1ull << 47 || span_ok(f, p, 1, false) ||
+	    (p >= (uintptr_t)f->ufences && p < (uintptr_t)f->ufences + PAGE))
+		return false;
+	/* mincore() fails with ENOMEM on an unmapped page */
+	return !mincore((void *)(uintptr_t)page, PAGE, &vec);
+}
+
+/*
+ * Mutate the argument struct according to a mode chosen now. A mutated
+ * 8-byte word that now points into the fuzzer's own memory (a flipped bit
+ * of an arena pointer may well) is aimed back into the arena: every user
+ * pointer of vsvm's and the DRM core's structs is such a word.
+ */
+static void mutate(struct fuzz *f, void *args, size_t size)
+{
+	uint8_t before[256], *b = args;
+	uint64_t v, w;
+	size_t off;
+
+	if (size <= sizeof(before))
+		memcpy(before, args, size);
+	__mutate(f, args, size);
+	if (f->mode == MODE_VALID || size > sizeof(before))
+		return;
+	for (off = 0; off + 8 <= size; off += 8) {
+		memcpy(&v, b + off, 8);
+		memcpy(&w, before + off, 8);
+		if (v != w && in_self(f, v)) {
+			v = (uintptr_t)f->a.arr + (v & (ARR_SIZE - 1) & ~7ull);
+			memcpy(b + off, &v, 8);
+		}
 	}
 }
 
