@@ -82,10 +82,15 @@ static void vsvm_svm_range_invalidate(struct vsvm_vm *vm,
 {
 	lockdep_assert_held_write(vsvm_svm_notifier_lock(vm));
 
+	/*
+	 * The pages first, GPU entries or not: a fault that got them and
+	 * has not written its entries yet must find them invalid
+	 * (drm_gpusvm_pages_valid()) and get them again.
+	 */
+	vsvm_svm_pages_unmap(vm, range);
 	if (!range->valid)
 		return;
 	vsvm_pt_clear(&vm->pt, vsvm_range_start(range), vsvm_range_end(range));
-	vsvm_svm_pages_unmap(vm, range);
 	range->valid = false;
 	range->writable = false;
 	range->huge = false;
@@ -126,10 +131,8 @@ static void vsvm_svm_invalidate(struct drm_gpusvm *gpusvm,
 		if (mrange->event == MMU_NOTIFY_CLEAR ||
 		    mrange->event == MMU_NOTIFY_EXCLUSIVE)
 			revoked += n_excl;
-		if (range->valid) {
-			vsvm_svm_range_invalidate(vm, range);
-			hits++;
-		}
+		hits += range->valid;
+		vsvm_svm_range_invalidate(vm, range);
 		if (mrange->event == MMU_NOTIFY_UNMAP) {
 			drm_gpusvm_range_set_unmapped(r, NULL, 0, mrange);
 			if (list_empty(&range->gc_link) && !range->removing)
