@@ -404,9 +404,9 @@ static bool vsvm_svm_attr_uniform(struct vsvm_vm *vm, u32 attr, u64 start,
 }
 
 /* A THP mapped whole by the range can take one 2 MiB GPU entry. */
-static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range,
-			       const unsigned long *pfns)
+static bool vsvm_svm_pfns_huge(struct vsvm_svm_range *range)
 {
+	const unsigned long *pfns = range->pfns;
 	unsigned long i, first;
 
 	if (range->npages != SZ_2M >> PAGE_SHIFT ||
@@ -538,7 +538,7 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	if (ret)
 		return ret;
 	/* One entry carries one set of permissions. */
-	huge = vsvm_svm_pfns_huge(range, range->pfns) &&
+	huge = vsvm_svm_pfns_huge(range) &&
 	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS, start, end) &&
 	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC, start, end);
 	vsvm_svm_range_commit(vm, range, huge, force_atomic);
