@@ -275,7 +275,8 @@ int vsvm_svm_fault_atomic(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	for (; tries < VSVM_EXCLUSIVE_TRIES; tries++) {
 		if (!range->valid) {
 			/* the CPU changed the range: mirror it again */
-			ret = vsvm_svm_range_populate(vm, range, true, vm->vdev,
+			ret = vsvm_svm_range_populate(vm, range, true,
+						      vsvm_vram_owner(vm->vdev),
 						      false);
 			if (ret)
 				return ret;
@@ -290,8 +291,9 @@ int vsvm_svm_fault_atomic(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		return ret;
 
 	if (ret == -EOPNOTSUPP && vm->vdev->vram.enabled)
-		vsvm_svm_fault_migrate(vm, range, addr);
-	return vsvm_svm_range_populate(vm, range, true, vm->vdev, true);
+		vsvm_svm_fault_migrate(vm, range, addr, DRM_VSVM_REGION_VRAM);
+	return vsvm_svm_range_populate(vm, range, true,
+				       vsvm_vram_owner(vm->vdev), true);
 }
 
 /**
@@ -351,7 +353,7 @@ static void vsvm_svm_exclusive_give_back(struct vsvm_vm *vm,
 		.end = va + PAGE_SIZE,
 		.hmm_pfns = &pfn,
 		.default_flags = HMM_PFN_REQ_FAULT,
-		.dev_private_owner = vm->vdev,
+		.dev_private_owner = vsvm_vram_owner(vm->vdev),
 	};
 	int ret;
 

@@ -111,6 +111,12 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 				   (va & (BIT_ULL(shift) - 1));
 
 			job->held_page = held;
+			if (pte & VSVM_PTE_PEER) {
+				void *p = vsvm_vram_peer_ptr(addr);
+
+				return kmap_local_page(vmalloc_to_page(p)) +
+				       offset_in_page(va);
+			}
 			if (pte & VSVM_PTE_VRAM) {
 				void *p = vsvm_vram_ptr(vm->vdev, addr);
 

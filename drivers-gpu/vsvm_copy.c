@@ -6,17 +6,19 @@
 /**
  * DOC: copy engine
  *
- * Migration copies between system memory and VRAM run on the device's copy
- * engine, one batch (the pages of one drm_pagemap copy callback) at a time,
- * in submission order. Each batch signals a &dma_fence when its last page
- * is copied; drm_pagemap's copy callbacks are synchronous, so the
- * callback (vsvm_pagemap.c) waits for it.
+ * Migration copies between system memory and VRAM, and from VRAM to a peer
+ * device's VRAM, run on the device's copy engine, one batch (the pages of
+ * one drm_pagemap copy callback) at a time, in submission order. Each
+ * batch signals a &dma_fence when its last page is copied; drm_pagemap's
+ * copy callbacks are synchronous, so the callback (vsvm_pagemap.c) waits
+ * for it.
  *
  * On this virtual GPU the engine is an ordered kernel worker copying
- * between system pages and the VRAM backing store with the CPU. It takes no
- * lock, allocates nothing and cannot fault, so a fence always signals: the
- * worker is created with WQ_MEM_RECLAIM and eviction may wait for it under
- * memory pressure. The fence never leaves the driver.
+ * between system pages and the VRAM backing store (the device's own, and a
+ * peer's as destination) with the CPU. It takes no lock, allocates nothing
+ * and cannot fault, so a fence always signals: the worker is created with
+ * WQ_MEM_RECLAIM and eviction may wait for it under memory pressure. The
+ * fence never leaves the driver.
  */
 
 #include <linux/dma-fence.h>
@@ -32,12 +34,13 @@
 
 /**
  * struct vsvm_copy_page - one page of a copy batch
- * @sys: the system page; NULL when copying to VRAM means zero-fill
- * @vram: byte offset of the VRAM page
+ * @sys: the system page, or the backing page of a peer's VRAM page; NULL
+ *	when copying to VRAM means zero-fill
+ * @vram: the page of the VRAM backing store that holds the device page
  */
 struct vsvm_copy_page {
 	struct page *sys;
-	u64 vram;
+	struct page *vram;
 };
 
 /**
@@ -65,17 +68,14 @@ struct vsvm_copy {
 };
 
 /* Copy one page; a NULL @sys with @to_vram zero-fills the VRAM page. */
-static void vsvm_copy_page(struct vsvm_device *vdev, bool to_vram,
-			   struct page *sys, u64 vram)
+static void vsvm_copy_page(bool to_vram, struct page *sys, struct page *vram)
 {
-	void *v = vsvm_vram_ptr(vdev, vram);
-
 	if (!to_vram)
-		memcpy_to_page(sys, 0, v, PAGE_SIZE);
+		copy_highpage(sys, vram);
 	else if (sys)
-		memcpy_from_page(v, sys, 0, PAGE_SIZE);
+		copy_highpage(vram, sys);
 	else
-		memset(v, 0, PAGE_SIZE);
+		clear_highpage(vram);
 }
 
 static const char *vsvm_copy_driver_name(struct dma_fence *fence)
@@ -100,7 +100,7 @@ static void vsvm_copy_work(struct work_struct *work)
 	unsigned int i;
 
 	for (i = 0; i < copy->count; i++)
-		vsvm_copy_page(copy->vdev, copy->to_vram, copy->pages[i].sys,
+		vsvm_copy_page(copy->to_vram, copy->pages[i].sys,
 			       copy->pages[i].vram);
 	trace_vsvm_copy(copy->fence.seqno, copy->to_vram, copy->count);
 	dma_fence_signal(&copy->fence);
@@ -136,10 +136,12 @@ struct vsvm_copy *vsvm_copy_alloc(struct vsvm_device *vdev, bool to_vram,
 /**
  * vsvm_copy_add() - add a page to a batch not yet submitted
  * @copy: the batch
- * @sys: the system page (source or destination), or NULL to zero-fill
- * @vram: byte offset of the VRAM page
+ * @sys: the system page (source or destination) or a peer's VRAM backing
+ *	page (destination), or NULL to zero-fill
+ * @vram: the VRAM backing page of the device page (vsvm_vram_backing_page())
  */
-void vsvm_copy_add(struct vsvm_copy *copy, struct page *sys, u64 vram)
+void vsvm_copy_add(struct vsvm_copy *copy, struct page *sys,
+		   struct page *vram)
 {
 	if (WARN_ON(copy->count >= copy->max))
 		return;
@@ -161,8 +163,7 @@ void vsvm_copy_discard(struct vsvm_copy *copy)
  * vsvm_copy_submit() - queue a batch on the copy engine
  * @copy: the batch; owned by the engine from now on
  *
- * Every page and VRAM offset of the batch must stay allocated until the
- * fence signals.
+ * Every page of the batch must stay allocated until the fence signals.
  *
  * Return: the batch's fence, with a reference for the caller: wait for it
  * with vsvm_copy_wait(). An empty batch returns NULL.

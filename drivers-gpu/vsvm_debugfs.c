@@ -64,6 +64,7 @@ static const char *const vsvm_stat_names[VSVM_STAT_COUNT] = {
 	[DRM_VSVM_STAT_EXCLUSIVE_GRANTS] = "exclusive_grants",
 	[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive_revokes",
 	[VSVM_STAT_COPY_BATCHES] = "copy_batches",
+	[VSVM_STAT_BYTES_TO_PEER] = "bytes_to_peer",
 };
 
 static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)

@@ -7,13 +7,18 @@
  * DOC: vsvm overview
  *
  * vsvm is a virtual compute GPU whose reason to exist is shared virtual
- * memory: its engines dereference plain CPU pointers. It is bound to a
- * faux device created at module load, as vgem is, and registers a DRM
- * render node.
+ * memory: its engines dereference plain CPU pointers. Each GPU is bound to
+ * a faux device created at module load, as vgem's is, and registers a DRM
+ * render node. The module parameter ``num_devices`` (1 to 4) sets how
+ * many GPUs there are, each with its own VRAM, engines, fault handlers
+ * and render node; their faux devices are named "vsvm" (index 0) and
+ * "vsvm.<index>". A process may have VMs on several of them mirroring its
+ * one address space.
  *
- * The faux bus has no bind/unbind files in sysfs; the writable module
- * parameter ``bound`` takes their place: writing 0 removes the device,
- * writing 1 creates a new one.
+ * The faux bus has no bind/unbind files in sysfs; writable module
+ * parameters take their place: ``bound`` for every device at once (0
+ * removes them, 1 creates the missing ones) and ``bound_mask`` for each
+ * (bit i set: device i exists).
  *
  * Files, one responsibility each:
  *
@@ -30,7 +35,8 @@
  * - vsvm_pt.c: the GPU page table format.
  * - vsvm_svm.c: the fault path: mirroring the CPU page table with HMM under
  *   mmu_interval_notifiers, and invalidation.
- * - vsvm_pagemap.c: VRAM as a drm_pagemap: devmem ops, allocator, eviction.
+ * - vsvm_pagemap.c: VRAM as a drm_pagemap: devmem ops, allocator, eviction,
+ *   the devices' interconnect group (peer access and migration).
  * - vsvm_migrate.c: migration both ways, CPU faults on VRAM pages,
  *   PREFETCH, RESIDENCY and MADVISE.
  * - vsvm_debugfs.c: debugfs files under the DRM minor's directory: the
@@ -41,8 +47,11 @@
 /**
  * DOC: hot-unplug
  *
- * Removing the device (``bound`` = 0, module unload) is a hot-unplug: it
- * works with files open, and what a process holds stays valid for it.
+ * Removing a device (``bound`` = 0 for all, ``bound_mask`` for one, module
+ * unload) is a hot-unplug: it works with files open, and what a process
+ * holds stays valid for it. The other devices are not affected: pages in
+ * the removed device's VRAM that they reach in place go back to system
+ * memory with the rest (the eviction invalidates their mirrors first).
  * vsvm_remove() does, in order:
  *
  * 1. drm_dev_unplug(): the render node goes; it waits for every
@@ -112,14 +121,37 @@ module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Job timeout in milliseconds, 10 to 600000 (default 2000)");
 
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices,
+		 "Number of vsvm devices, 1 to 4 (default 1), each with its own VRAM, engines and render node");
+
 #define VSVM_MAX_VRAM_MB	16384
 #define VSVM_MAX_ENGINES	16
+#define VSVM_MAX_DEVICES	4
 
-/* protects vsvm_faux, vsvm_loaded and vsvm_bind_at_load */
+/*
+ * Protects vsvm_faux, vsvm_loaded, vsvm_bind_at_load and vsvm_probe_index;
+ * held across faux_device_create() and faux_device_destroy(), hence across
+ * vsvm_probe() and vsvm_remove().
+ */
 static DEFINE_MUTEX(vsvm_faux_lock);
-static struct faux_device *vsvm_faux;
+static struct faux_device *vsvm_faux[VSVM_MAX_DEVICES];
 static bool vsvm_loaded;
-static bool vsvm_bind_at_load = true;
+/* every device, whatever num_devices is: ``bound`` = 1 */
+#define VSVM_ALL_DEVICES	ULONG_MAX
+/* the devices to bind at load, a mask of indices (``bound_mask``) */
+static unsigned long vsvm_bind_at_load = VSVM_ALL_DEVICES;
+/* the index of the device faux_device_create() is probing */
+static unsigned int vsvm_probe_index;
+
+/*
+ * The devices by index, from their registration to the start of their
+ * removal, for VMs of other devices that name their VRAM
+ * (vsvm_device_pagemap_get()).
+ */
+static DEFINE_SPINLOCK(vsvm_devices_lock);
+static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
 static int vsvm_params_check(void)
 {
@@ -137,6 +169,11 @@ static int vsvm_params_check(void)
 	if (job_timeout_ms < 10 || job_timeout_ms > 600000) {
 		pr_err("vsvm: job_timeout_ms=%u: must be from 10 to 600000\n",
 		       job_timeout_ms);
+		return -EINVAL;
+	}
+	if (!num_devices || num_devices > VSVM_MAX_DEVICES) {
+		pr_err("vsvm: num_devices=%u: must be from 1 to %u\n",
+		       num_devices, VSVM_MAX_DEVICES);
 		return -EINVAL;
 	}
 	return 0;
@@ -304,12 +341,17 @@ static int vsvm_probe(struct faux_device *fdev)
 	struct vsvm_device *vdev;
 	int ret;
 
+	/* called by faux_device_create() in vsvm_bind() */
+	lockdep_assert_held(&vsvm_faux_lock);
+
 	vdev = devm_drm_dev_alloc(&fdev->dev, &vsvm_driver,
 				  struct vsvm_device, drm);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
 
 	vdev->fdev = fdev;
+	vdev->index = vsvm_probe_index;
+	vdev->num_devices = num_devices;
 	vdev->vram_size = (u64)vram_size_mb * SZ_1M;
 	vdev->num_engines = num_engines;
 	vdev->job_timeout_ms = job_timeout_ms;
@@ -355,6 +397,10 @@ static int vsvm_probe(struct faux_device *fdev)
 	if (ret)
 		goto err_vram_fini;
 
+	spin_lock(&vsvm_devices_lock);
+	vsvm_devices[vdev->index] = vdev;
+	spin_unlock(&vsvm_devices_lock);
+
 	/*
 	 * The DRM core creates gem_names for every device, although its
 	 * table says DRIVER_GEM only, and reading it takes the uninitialised
@@ -364,8 +410,8 @@ static int vsvm_probe(struct faux_device *fdev)
 	 */
 	debugfs_lookup_and_remove("gem_names", vdev->drm.debugfs_root);
 
-	drm_dbg_driver(&vdev->drm, "%u engines, %llu MiB VRAM\n",
-		       vdev->num_engines, vdev->vram_size >> 20);
+	drm_dbg_driver(&vdev->drm, "device %u: %u engines, %llu MiB VRAM\n",
+		       vdev->index, vdev->num_engines, vdev->vram_size >> 20);
 	return 0;
 
 err_vram_fini:
@@ -383,6 +429,9 @@ static void vsvm_remove(struct faux_device *fdev)
 {
 	struct vsvm_device *vdev = faux_device_get_drvdata(fdev);
 
+	spin_lock(&vsvm_devices_lock);
+	vsvm_devices[vdev->index] = NULL;
+	spin_unlock(&vsvm_devices_lock);
 	drm_dev_unplug(&vdev->drm);
 	/* user fence waits end with -ENODEV */
 	wake_up_all(&vdev->ufence_waitq);
@@ -393,33 +442,127 @@ static void vsvm_remove(struct faux_device *fdev)
 		       atomic_read(&vdev->drm.open_count));
 }
 
+/**
+ * vsvm_device_pagemap_get() - the drm_pagemap of a device's VRAM, by index
+ * @index: the device's index (&drm_vsvm_query_device.device_index)
+ *
+ * For a VM of another device that names this one's VRAM
+ * (DRM_VSVM_REGION_VRAM_OF()). The drm_pagemap, active, holds its device
+ * while referenced; the device may be unplugged meanwhile, and then
+ * refuses migrations with -ENODEV.
+ *
+ * Return: the drm_pagemap with a reference (drm_pagemap_put() it), or
+ * ERR_PTR(-ENODEV) when the device is not bound or has no VRAM.
+ */
+struct drm_pagemap *vsvm_device_pagemap_get(unsigned int index)
+{
+	struct drm_pagemap *dpagemap = ERR_PTR(-ENODEV);
+	struct vsvm_device *vdev;
+	int idx;
+
+	spin_lock(&vsvm_devices_lock);
+	vdev = index < VSVM_MAX_DEVICES ? vsvm_devices[index] : NULL;
+	if (vdev)
+		drm_dev_get(&vdev->drm);
+	spin_unlock(&vsvm_devices_lock);
+	if (!vdev)
+		return dpagemap;
+	if (drm_dev_enter(&vdev->drm, &idx)) {
+		if (vdev->vram.enabled)
+			dpagemap = vsvm_vram_pagemap_get(vdev);
+		drm_dev_exit(idx);
+	}
+	drm_dev_put(&vdev->drm);
+	return dpagemap;
+}
+
 static const struct faux_device_ops vsvm_faux_ops = {
 	.probe = vsvm_probe,
 	.remove = vsvm_remove,
 };
 
-/* Create the device and bind vsvm to it. vsvm_faux_lock held. */
-static int vsvm_bind(void)
+/* Create device @index and bind vsvm to it. vsvm_faux_lock held. */
+static int vsvm_bind(unsigned int index)
 {
+	char name[16];
+
 	lockdep_assert_held(&vsvm_faux_lock);
 
-	if (vsvm_faux)
+	if (vsvm_faux[index])
 		return 0;
+	if (index)
+		snprintf(name, sizeof(name), DRIVER_NAME ".%u", index);
+	else
+		strscpy(name, DRIVER_NAME);
+	vsvm_probe_index = index;
 	/* NULL when the probe failed: its error is in the kernel log */
-	vsvm_faux = faux_device_create(DRIVER_NAME, NULL, &vsvm_faux_ops);
-	return vsvm_faux ? 0 : -ENODEV;
+	vsvm_faux[index] = faux_device_create(name, NULL, &vsvm_faux_ops);
+	return vsvm_faux[index] ? 0 : -ENODEV;
 }
 
-/* Unbind vsvm and remove the device. vsvm_faux_lock held. */
-static int vsvm_unbind(void)
+/* Unbind vsvm from device @index and remove it. vsvm_faux_lock held. */
+static void vsvm_unbind(unsigned int index)
 {
 	lockdep_assert_held(&vsvm_faux_lock);
 
-	if (!vsvm_faux)
-		return 0;
-	faux_device_destroy(vsvm_faux);
-	vsvm_faux = NULL;
+	if (!vsvm_faux[index])
+		return;
+	faux_device_destroy(vsvm_faux[index]);
+	vsvm_faux[index] = NULL;
+}
+
+/*
+ * Make the devices in @mask exist and remove the others. Devices are
+ * removed first, then created in index order; the first failure to create
+ * one stops there and is returned. vsvm_faux_lock held.
+ */
+static int vsvm_bind_mask(unsigned long mask)
+{
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&vsvm_faux_lock);
+
+	for (i = 0; i < num_devices; i++)
+		if (!(mask & BIT(i)))
+			vsvm_unbind(i);
+	for (i = 0; i < num_devices; i++) {
+		if (!(mask & BIT(i)))
+			continue;
+		ret = vsvm_bind(i);
+		if (ret)
+			return ret;
+	}
 	return 0;
+}
+
+/* The mask of the devices that exist (or are to be created at load). */
+static unsigned long vsvm_bound_mask(void)
+{
+	unsigned long mask = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&vsvm_faux_lock);
+
+	if (!vsvm_loaded)
+		return vsvm_bind_at_load & GENMASK(num_devices - 1, 0);
+	for (i = 0; i < num_devices; i++)
+		if (vsvm_faux[i])
+			mask |= BIT(i);
+	return mask;
+}
+
+static int vsvm_set_bound(unsigned long mask)
+{
+	int ret = 0;
+
+	mutex_lock(&vsvm_faux_lock);
+	if (!vsvm_loaded)
+		vsvm_bind_at_load = mask;	/* given to modprobe */
+	else
+		ret = vsvm_bind_mask(mask);
+	mutex_unlock(&vsvm_faux_lock);
+	return ret;
 }
 
 static int vsvm_bound_set(const char *val, const struct kernel_param *kp)
@@ -430,14 +573,7 @@ static int vsvm_bound_set(const char *val, const struct kernel_param *kp)
 	ret = kstrtobool(val, &bind);
 	if (ret)
 		return ret;
-
-	mutex_lock(&vsvm_faux_lock);
-	if (!vsvm_loaded)
-		vsvm_bind_at_load = bind;	/* given to modprobe */
-	else
-		ret = bind ? vsvm_bind() : vsvm_unbind();
-	mutex_unlock(&vsvm_faux_lock);
-	return ret;
+	return vsvm_set_bound(bind ? VSVM_ALL_DEVICES : 0);
 }
 
 static int vsvm_bound_get(char *buf, const struct kernel_param *kp)
@@ -445,7 +581,7 @@ static int vsvm_bound_get(char *buf, const struct kernel_param *kp)
 	bool bound;
 
 	mutex_lock(&vsvm_faux_lock);
-	bound = vsvm_loaded ? !!vsvm_faux : vsvm_bind_at_load;
+	bound = vsvm_bound_mask() == GENMASK(num_devices - 1, 0);
 	mutex_unlock(&vsvm_faux_lock);
 	return sysfs_emit(buf, "%c\n", bound ? 'Y' : 'N');
 }
@@ -456,7 +592,41 @@ static const struct kernel_param_ops vsvm_bound_ops = {
 };
 module_param_cb(bound, &vsvm_bound_ops, NULL, 0644);
 MODULE_PARM_DESC(bound,
-		 "Whether the vsvm device exists (default Y): write 0 to unbind and remove it (hot-unplug: open files get -ENODEV), 1 to create and bind a new one");
+		 "Whether every vsvm device exists (default Y): write 0 to unbind and remove them all (hot-unplug: open files get -ENODEV), 1 to create and bind the missing ones");
+
+static int vsvm_bound_mask_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long mask;
+	int ret;
+
+	ret = kstrtoul(val, 0, &mask);
+	if (ret)
+		return ret;
+	if (mask & ~GENMASK(VSVM_MAX_DEVICES - 1, 0))
+		return -EINVAL;
+	/* at load num_devices may not be parsed yet: checked in vsvm_init() */
+	if (READ_ONCE(vsvm_loaded) && (mask & ~GENMASK(num_devices - 1, 0)))
+		return -EINVAL;
+	return vsvm_set_bound(mask);
+}
+
+static int vsvm_bound_mask_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long mask;
+
+	mutex_lock(&vsvm_faux_lock);
+	mask = vsvm_bound_mask();
+	mutex_unlock(&vsvm_faux_lock);
+	return sysfs_emit(buf, "%#lx\n", mask);
+}
+
+static const struct kernel_param_ops vsvm_bound_mask_ops = {
+	.set = vsvm_bound_mask_set,
+	.get = vsvm_bound_mask_get,
+};
+module_param_cb(bound_mask, &vsvm_bound_mask_ops, NULL, 0644);
+MODULE_PARM_DESC(bound_mask,
+		 "Which vsvm devices exist, bit i for device i (default all): writing a mask removes the devices whose bit is clear (hot-unplug) and creates those whose bit is set; bits at or above num_devices are refused");
 
 static int __init vsvm_init(void)
 {
@@ -467,9 +637,18 @@ static int __init vsvm_init(void)
 		return ret;
 
 	mutex_lock(&vsvm_faux_lock);
-	ret = vsvm_bind_at_load ? vsvm_bind() : 0;
+	if (vsvm_bind_at_load != VSVM_ALL_DEVICES &&
+	    (vsvm_bind_at_load & ~GENMASK(num_devices - 1, 0))) {
+		pr_err("vsvm: bound_mask=%#lx: no bit at or above num_devices=%u\n",
+		       vsvm_bind_at_load, num_devices);
+		ret = -EINVAL;
+	} else {
+		ret = vsvm_bind_mask(vsvm_bind_at_load);
+	}
 	if (!ret)
-		vsvm_loaded = true;
+		WRITE_ONCE(vsvm_loaded, true);
+	else
+		vsvm_bind_mask(0);
 	mutex_unlock(&vsvm_faux_lock);
 	return ret;
 }
@@ -477,10 +656,8 @@ static int __init vsvm_init(void)
 static void __exit vsvm_exit(void)
 {
 	mutex_lock(&vsvm_faux_lock);
-	if (vsvm_faux)
-		faux_device_destroy(vsvm_faux);
-	vsvm_faux = NULL;
-	vsvm_loaded = false;
+	vsvm_bind_mask(0);
+	WRITE_ONCE(vsvm_loaded, false);
 	mutex_unlock(&vsvm_faux_lock);
 }
 

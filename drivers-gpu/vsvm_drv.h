@@ -52,8 +52,11 @@
 #define VSVM_STAT_EVICTIONS		12
 #define VSVM_STAT_VRAM_PAGES		13
 #define VSVM_STAT_COPY_BATCHES		16
-#define VSVM_STAT_COUNT			DRM_VSVM_STAT_COUNT
+/* bytes a device's copy engine moved from its VRAM to a peer's VRAM */
+#define VSVM_STAT_BYTES_TO_PEER		DRM_VSVM_STAT_COUNT
+#define VSVM_STAT_COUNT			(DRM_VSVM_STAT_COUNT + 1)
 
+struct drm_pagemap;
 struct drm_printer;
 struct faux_device;
 struct vsvm_engine;
@@ -62,6 +65,8 @@ struct vsvm_engine;
  * struct vsvm_device - one vsvm GPU
  * @drm: the DRM device, embedded; allocated by devm_drm_dev_alloc()
  * @fdev: the faux device the GPU is bound to
+ * @index: index of the device, from 0 to @num_devices - 1, fixed at probe
+ * @num_devices: number of devices of the driver, fixed at load
  * @vram_size: size of the simulated device memory in bytes, fixed at probe
  * @num_engines: number of engines, fixed at probe
  * @job_timeout_ms: job timeout in milliseconds, fixed at probe
@@ -87,6 +92,8 @@ struct vsvm_engine;
 struct vsvm_device {
 	struct drm_device drm;
 	struct faux_device *fdev;
+	u32 index;
+	u32 num_devices;
 	u64 vram_size;
 	u32 num_engines;
 	u32 job_timeout_ms;
@@ -152,6 +159,9 @@ int vsvm_attr_query_ioctl(struct drm_device *drm, void *data,
 /* vsvm_fault.c */
 int vsvm_fault_init(struct vsvm_device *vdev);
 void vsvm_fault_fini(struct vsvm_device *vdev);
+
+/* vsvm_drv.c */
+struct drm_pagemap *vsvm_device_pagemap_get(unsigned int index);
 
 /* vsvm_debugfs.c */
 void vsvm_debugfs_init(struct vsvm_device *vdev);

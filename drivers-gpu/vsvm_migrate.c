@@ -114,14 +114,14 @@ static long vsvm_migrate_chunk_to_system(struct vsvm_vm *vm, u64 start,
 		if (!(pfns[i] & HMM_PFN_VALID))
 			continue;
 		page = hmm_pfn_to_page(pfns[i]);
-		if (!vsvm_vram_page(vm->vdev, page))
+		/* in this device's VRAM, or in a peer's */
+		if (!vsvm_vram_page(vm->vdev, page) &&
+		    !vsvm_vram_peer_page(vm->vdev, page))
 			continue;
 		vram++;
-		if (nbos && vsvm_vram_page_offset(vm->vdev, page) >> PAGE_SHIFT <
-		    (gpu_buddy_block_offset(bos[nbos - 1]->block) >> PAGE_SHIFT) +
-		    bos[nbos - 1]->npages)
+		if (nbos && vsvm_vram_bo_has_page(bos[nbos - 1], page))
 			continue;	/* the same allocation as the last page */
-		bo = vsvm_vram_bo_get_moving(vm->vdev, page);
+		bo = vsvm_vram_bo_get_moving(page);
 		if (bo)
 			bos[nbos++] = bo;
 	}
@@ -138,12 +138,60 @@ static long vsvm_migrate_chunk_to_system(struct vsvm_vm *vm, u64 start,
 	return ret ? ret : vram;
 }
 
+/**
+ * vsvm_region_vram() - whether a region names VRAM, and whose
+ * @vdev: the VM's device
+ * @region: a DRM_VSVM_REGION_* value, checked by vsvm_region_valid()
+ * @index: out: the index of the device whose VRAM it is
+ *
+ * Return: true for DRM_VSVM_REGION_VRAM and DRM_VSVM_REGION_VRAM_OF().
+ */
+bool vsvm_region_vram(struct vsvm_device *vdev, u64 region,
+		      unsigned int *index)
+{
+	if (region == DRM_VSVM_REGION_VRAM) {
+		*index = vdev->index;
+		return true;
+	}
+	if (region < DRM_VSVM_REGION_VRAM_OF(0) ||
+	    region >= DRM_VSVM_REGION_VRAM_OF(vdev->num_devices))
+		return false;
+	*index = region - DRM_VSVM_REGION_VRAM_OF(0);
+	return true;
+}
+
+/**
+ * vsvm_region_valid() - whether userspace may name a region
+ * @vdev: the VM's device
+ * @region: DRM_VSVM_REGION_SYSTEM, DRM_VSVM_REGION_VRAM or
+ *	DRM_VSVM_REGION_VRAM_OF() of a device index below num_devices
+ *
+ * Return: true when @region is one of those.
+ */
+bool vsvm_region_valid(struct vsvm_device *vdev, u64 region)
+{
+	unsigned int index;
+
+	return region == DRM_VSVM_REGION_SYSTEM ||
+	       vsvm_region_vram(vdev, region, &index);
+}
+
+/* The drm_pagemap of the VRAM of device @index, seen from @vdev. */
+static struct drm_pagemap *vsvm_region_pagemap_get(struct vsvm_device *vdev,
+						   unsigned int index)
+{
+	if (index == vdev->index)
+		return vsvm_vram_pagemap_get(vdev);
+	return vsvm_device_pagemap_get(index);
+}
+
 /*
- * Walk [start, end) of the VM's address space chunk by chunk. The VM's
+ * Walk [start, end) of the VM's address space chunk by chunk, to the VRAM
+ * of device @index, or to system memory with @to_vram false. The VM's
  * fault lock is held: attributes are stable and faults wait.
  */
 static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
-			      bool to_vram)
+			      bool to_vram, unsigned int index)
 {
 	struct drm_pagemap *dpagemap = NULL;
 	struct mm_struct *mm = vm->mm;
@@ -165,7 +213,7 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 		return -ESRCH;
 	}
 	if (to_vram) {
-		dpagemap = vsvm_vram_pagemap_get(vm->vdev);
+		dpagemap = vsvm_region_pagemap_get(vm->vdev, index);
 		if (IS_ERR(dpagemap)) {
 			ret = PTR_ERR(dpagemap);
 			goto out;
@@ -241,14 +289,20 @@ out:
  * @vm: the VM, with its fault lock held
  * @start: first address, page aligned
  * @end: end address (exclusive), page aligned
+ * @region: DRM_VSVM_REGION_VRAM (the VM's device) or
+ *	DRM_VSVM_REGION_VRAM_OF() (any device's), checked
  *
  * Return: number of pages moved, or a negative errno (-ESRCH when the
- * process has exited, -EINTR on a fatal signal, -ENODEV after unbind,
- * -ENOMEM) when none moved.
+ * process has exited, -EINTR on a fatal signal, -ENODEV after unbind of
+ * the device whose VRAM it is, -ENOMEM) when none moved.
  */
-long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region)
 {
-	return vsvm_migrate_walk(vm, start, end, true);
+	unsigned int index;
+
+	if (WARN_ON_ONCE(!vsvm_region_vram(vm->vdev, region, &index)))
+		return -EINVAL;
+	return vsvm_migrate_walk(vm, start, end, true, index);
 }
 
 /**
@@ -261,5 +315,5 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end)
  */
 long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	return vsvm_migrate_walk(vm, start, end, false);
+	return vsvm_migrate_walk(vm, start, end, false, 0);
 }

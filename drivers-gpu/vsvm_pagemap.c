@@ -42,6 +42,18 @@
  * evicted with drm_pagemap_evict_to_ram(), which works from the physical
  * pages: the process, VMA or VM behind them may be gone already.
  *
+ * Peers: every vsvm device's VRAM joins one interconnect group
+ * (drm_pagemap_acquire_owner()), so all share one &dev_pagemap.owner. The
+ * mirror (hmm_range_fault() with that owner) thus hands a device the pages
+ * in another device's VRAM as they are: its engines reach them in place
+ * (the GPU entry names the page, vsvm_vram_peer_ptr()). A migration to a
+ * device's VRAM collects the pages in a peer's VRAM too, and drm_pagemap
+ * has the peer's copy_to_ram() write them straight into the new VRAM pages,
+ * which device_map() names for the peer by their page
+ * (%VSVM_INTERCONNECT_PEER). A CPU fault may collect pages of several
+ * devices' VRAM at once (the group shares an owner): each page is copied
+ * from its own device's backing store.
+ *
  * Without CONFIG_DEVICE_PRIVATE (or, out of tree, on a kernel whose
  * drm_pagemap cannot let the CPU copy) there is no VRAM: the mirror still
  * works and the VRAM ioctls return -ENODEV.
@@ -66,6 +78,16 @@
 #include "vsvm_trace.h"
 #include "vsvm_vm.h"
 #include "vsvm_vram.h"
+
+/*
+ * The interconnect protocol of a peer's access to VRAM: the address is
+ * page_to_phys() of the device-private page, which names the device and
+ * the page (its &dev_pagemap), never a CPU physical address.
+ */
+#define VSVM_INTERCONNECT_PEER	(DRM_INTERCONNECT_DRIVER + 1)
+
+/* The interconnect group of every vsvm device's VRAM. */
+static DRM_PAGEMAP_OWNER_LIST_DEFINE(vsvm_vram_owners);
 
 static unsigned int vram_min_residency_ms = 2;
 module_param(vram_min_residency_ms, uint, 0644);
@@ -93,6 +115,77 @@ bool vsvm_vram_page(struct vsvm_device *vdev, struct page *page)
 {
 	return vdev->vram.enabled && is_device_private_page(page) &&
 	       page_pgmap(page) == &vdev->vram.pagemap;
+}
+
+/**
+ * vsvm_vram_owner() - the device-private owner of the device's VRAM
+ * @vdev: the device
+ *
+ * Every vsvm device with VRAM has the same owner: the mirror and
+ * migrations given it take the pages of any vsvm device's VRAM as they are.
+ *
+ * Return: the owner to give hmm_range_fault() and drm_gpusvm.
+ */
+void *vsvm_vram_owner(struct vsvm_device *vdev)
+{
+	return vdev->vram.enabled ? vdev->vram.pagemap.owner : vdev;
+}
+
+/*
+ * The VRAM of the vsvm device a device-private page of the interconnect
+ * group belongs to.
+ */
+static struct vsvm_vram *vsvm_vram_of(struct page *page)
+{
+	return container_of(page_pgmap(page), struct vsvm_vram, pagemap);
+}
+
+/**
+ * vsvm_vram_peer_page() - whether a page is in another device's VRAM
+ * @vdev: the device
+ * @page: a page the mirror obtained with vsvm_vram_owner(@vdev)
+ *
+ * Return: true for a VRAM page of another vsvm device.
+ */
+bool vsvm_vram_peer_page(struct vsvm_device *vdev, struct page *page)
+{
+	return vdev->vram.enabled && is_device_private_page(page) &&
+	       page_pgmap(page)->owner == vdev->vram.pagemap.owner &&
+	       page_pgmap(page) != &vdev->vram.pagemap;
+}
+
+/*
+ * The page of the backing store that holds a VRAM page's contents, for
+ * the VRAM page of any vsvm device.
+ */
+static struct page *vsvm_vram_backing_page(struct page *page)
+{
+	struct vsvm_vram *vram = vsvm_vram_of(page);
+
+	return vmalloc_to_page(vram->backing +
+			       ((page_to_pfn(page) - vram->pfn_first) <<
+				PAGE_SHIFT));
+}
+
+/**
+ * vsvm_vram_peer_ptr() - kernel address of a byte in a peer's VRAM
+ * @phys: what a GPU entry of a peer page holds: page_to_phys() of the
+ *	peer's device-private page, plus the offset of the byte. The caller
+ *	holds the notifier lock of the VM that maps it (the page stays in
+ *	use, its device's VRAM set up).
+ *
+ * Sets the referenced bit of the page's allocation, as vsvm_vram_accessed().
+ *
+ * Return: the kernel address of that byte in the peer's backing store.
+ */
+void *vsvm_vram_peer_ptr(phys_addr_t phys)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(phys));
+	struct vsvm_vram *vram = vsvm_vram_of(page);
+	u64 offset = (u64)(page_to_pfn(page) - vram->pfn_first) << PAGE_SHIFT;
+
+	vsvm_vram_accessed(vsvm_vram_device(vram), offset);
+	return vram->backing + offset + offset_in_page(phys);
 }
 
 /**
@@ -202,26 +295,34 @@ static int vsvm_vram_populate_devmem_pfn(struct drm_pagemap_devmem *devmem,
 
 /*
  * Queue the copies of one drm_pagemap_addr entry (2^order pages) between
- * @dev_page's folio and the system pages at @addr, a DRM_INTERCONNECT_CPU
- * entry (a physical address, not a DMA one). Returns the pages queued.
+ * @dev_page's folio (in the VRAM of any device of the group: a CPU fault
+ * collects them all) and the other side at @addr: system pages by their
+ * physical address (DRM_INTERCONNECT_CPU, not a DMA address), or a peer's
+ * VRAM pages (%VSVM_INTERCONNECT_PEER, a migration to the peer). Returns
+ * the pages queued.
  */
-static unsigned long vsvm_vram_copy_entry(struct vsvm_device *vdev,
-					  struct vsvm_copy *copy,
+static unsigned long vsvm_vram_copy_entry(struct vsvm_copy *copy,
 					  struct page *dev_page,
 					  const struct drm_pagemap_addr *addr)
 {
 	unsigned long j, n = 1UL << addr->order;
-	struct page *sys = NULL;
+	struct page *other = NULL;
 
-	if (addr->proto != DRM_INTERCONNECT_CPU && addr->addr)
+	if (addr->proto != DRM_INTERCONNECT_CPU &&
+	    addr->proto != VSVM_INTERCONNECT_PEER && addr->addr)
 		return 0;	/* not ours to copy: never handed out */
-	if (addr->proto == DRM_INTERCONNECT_CPU)
-		sys = pfn_to_page(PHYS_PFN(addr->addr));
+	if (addr->proto == DRM_INTERCONNECT_CPU ||
+	    addr->proto == VSVM_INTERCONNECT_PEER)
+		other = pfn_to_page(PHYS_PFN(addr->addr));
 	else	/* never touched: clear the whole (maybe 2 MiB) device folio */
 		n = folio_nr_pages(page_folio(dev_page));
-	for (j = 0; j < n; j++)
-		vsvm_copy_add(copy, sys ? sys + j : NULL,
-			      vsvm_vram_page_offset(vdev, dev_page + j));
+	for (j = 0; j < n; j++) {
+		struct page *sys = other ? other + j : NULL;
+
+		if (addr->proto == VSVM_INTERCONNECT_PEER)
+			sys = vsvm_vram_backing_page(sys);
+		vsvm_copy_add(copy, sys, vsvm_vram_backing_page(dev_page + j));
+	}
 	return n;
 }
 
@@ -234,19 +335,35 @@ static struct vsvm_vram_bo *vsvm_vram_page_bo(struct vsvm_device *vdev,
 }
 
 /**
+ * vsvm_vram_bo_has_page() - whether a VRAM page belongs to an allocation
+ * @bo: the allocation, referenced
+ * @page: a VRAM page of any vsvm device
+ *
+ * Return: true when @page is one of @bo's pages.
+ */
+bool vsvm_vram_bo_has_page(struct vsvm_vram_bo *bo, struct page *page)
+{
+	struct vsvm_vram *vram = &bo->vdev->vram;
+	unsigned long first = vram->pfn_first +
+		(gpu_buddy_block_offset(bo->block) >> PAGE_SHIFT);
+
+	return vsvm_vram_of(page) == vram && page_to_pfn(page) >= first &&
+	       page_to_pfn(page) < first + bo->npages;
+}
+
+/**
  * vsvm_vram_bo_get_moving() - hold a VRAM page's allocation for a move back
- * @vdev: the device
- * @page: one of its VRAM pages, in use
+ * @page: a VRAM page of any vsvm device, in use
  *
  * Marks the allocation: its copies to system memory until
  * vsvm_vram_bo_put_moving() are the driver's (a prefetch), not CPU faults.
  *
  * Return: the allocation, with a reference, or NULL when it is going away.
  */
-struct vsvm_vram_bo *vsvm_vram_bo_get_moving(struct vsvm_device *vdev,
-					     struct page *page)
+struct vsvm_vram_bo *vsvm_vram_bo_get_moving(struct page *page)
 {
-	struct vsvm_vram_bo *bo = vsvm_vram_page_bo(vdev, page);
+	struct vsvm_vram_bo *bo =
+		vsvm_vram_page_bo(vsvm_vram_device(vsvm_vram_of(page)), page);
 
 	if (!bo || !kref_get_unless_zero(&bo->ref))
 		return NULL;
@@ -266,8 +383,9 @@ void vsvm_vram_bo_put_moving(struct vsvm_vram_bo *bo)
 
 /*
  * Copy @npages entries on the copy engine and wait. @pages are VRAM pages
- * (NULL entries are skipped), @addr the system side; a VRAM page without
- * a system address is cleared (to VRAM only: a page never touched).
+ * (NULL entries are skipped), @addr the system side, or a peer's VRAM; a
+ * VRAM page without an address is cleared (to VRAM only: a page never
+ * touched). The engine is that of the first page's device.
  */
 static int vsvm_vram_copy(struct page **pages, struct drm_pagemap_addr *addr,
 			  unsigned long npages, bool to_vram,
@@ -275,8 +393,8 @@ static int vsvm_vram_copy(struct page **pages, struct drm_pagemap_addr *addr,
 {
 	struct vsvm_device *vdev = NULL;
 	struct vsvm_vram_bo *bo = NULL;
+	unsigned long i, n = 0, peer = 0;
 	struct vsvm_copy *copy;
-	unsigned long i, n = 0;
 
 	for (i = 0; i < npages && !vdev; i++)
 		if (pages[i])
@@ -293,12 +411,15 @@ static int vsvm_vram_copy(struct page **pages, struct drm_pagemap_addr *addr,
 	for (i = 0; i < npages; i++) {
 		if (!pages[i])
 			continue;
-		if (to_vram || addr[i].proto == DRM_INTERCONNECT_CPU) {
-			unsigned long k = vsvm_vram_copy_entry(vdev, copy,
-							       pages[i],
+		if (to_vram || addr[i].proto == DRM_INTERCONNECT_CPU ||
+		    addr[i].proto == VSVM_INTERCONNECT_PEER) {
+			unsigned long k = vsvm_vram_copy_entry(copy, pages[i],
 							       &addr[i]);
 
-			n += k;
+			if (addr[i].proto == VSVM_INTERCONNECT_PEER)
+				peer += k;
+			else
+				n += k;
 			i += k ? k - 1 : 0;
 		}
 	}
@@ -306,7 +427,8 @@ static int vsvm_vram_copy(struct page **pages, struct drm_pagemap_addr *addr,
 
 	atomic64_add(n << PAGE_SHIFT, &vdev->stats[to_vram ?
 		     DRM_VSVM_STAT_BYTES_TO_VRAM : DRM_VSVM_STAT_BYTES_TO_SYSTEM]);
-	if (!to_vram && bo && !READ_ONCE(bo->evicting))
+	atomic64_add(peer << PAGE_SHIFT, &vdev->stats[VSVM_STAT_BYTES_TO_PEER]);
+	if (!to_vram && n && bo && !READ_ONCE(bo->evicting))
 		atomic64_inc(&vdev->stats[VSVM_STAT_CPU_FAULTS]);
 	return 0;
 }
@@ -515,7 +637,12 @@ vsvm_vram_device_map(struct drm_pagemap *dpagemap, struct device *dev,
 {
 	struct vsvm_device *vdev = to_vsvm_device(dpagemap->drm);
 
-	/* VRAM is reached by its offset: the device's own interconnect */
+	/* a peer reaches the page through the interconnect, by its page */
+	if (dev != vdev->drm.dev)
+		return drm_pagemap_addr_encode(page_to_phys(page),
+					       VSVM_INTERCONNECT_PEER, order,
+					       dir);
+	/* the device itself by its offset in VRAM */
 	return drm_pagemap_addr_encode(vsvm_vram_page_offset(vdev, page),
 				       DRM_INTERCONNECT_DRIVER, order, dir);
 }
@@ -602,6 +729,13 @@ int vsvm_vram_populate(struct vsvm_vm *vm, struct drm_pagemap *dpagemap,
 				    READ_ONCE(vram_min_residency_ms), copied);
 }
 
+/* Every vsvm device reaches every other's VRAM: one interconnect group. */
+static bool vsvm_vram_has_interconnect(struct drm_pagemap_peer *peer1,
+				       struct drm_pagemap_peer *peer2)
+{
+	return true;
+}
+
 /**
  * vsvm_vram_init() - set up the device's VRAM
  * @vdev: the device; vram_size is set
@@ -668,16 +802,22 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 	vram->pagemap.range.end = vram->res->end;
 	vram->pagemap.nr_range = 1;
 	vram->pagemap.ops = drm_pagemap_pagemap_ops_get();
-	vram->pagemap.owner = vdev;
+	ret = drm_pagemap_acquire_owner(&vram->peer, &vsvm_vram_owners,
+					vsvm_vram_has_interconnect);
+	if (ret)
+		goto err_release_region;
+	vram->pagemap.owner = vram->peer.owner;
 	addr = memremap_pages(&vram->pagemap, numa_node_id());
 	if (IS_ERR(addr)) {
 		ret = PTR_ERR(addr);
-		goto err_release_region;
+		goto err_release_owner;
 	}
 	vram->pfn_first = PHYS_PFN(vram->res->start);
 	vram->enabled = true;
 	return 0;
 
+err_release_owner:
+	drm_pagemap_release_owner(&vram->peer);
 err_release_region:
 	release_mem_region(vram->res->start, resource_size(vram->res));
 err_buddy_fini:
@@ -716,6 +856,7 @@ void vsvm_vram_fini(struct vsvm_device *vdev)
 	vsvm_vram_evict_all(vdev);
 	/* Waits for every page to be freed. */
 	memunmap_pages(&vram->pagemap);
+	drm_pagemap_release_owner(&vram->peer);
 	flush_work(&vram->free_work);
 	release_mem_region(vram->res->start, resource_size(vram->res));
 	gpu_buddy_fini(&vram->mm);

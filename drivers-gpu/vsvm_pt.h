@@ -12,9 +12,11 @@
 /*
  * GPU page table entry format. A leaf maps 4 KiB (level 0) or, with
  * VSVM_PTE_HUGE, 2 MiB (level 1): it holds the physical address of a
- * system page the mirror obtained from hmm_range_fault(), or with
- * VSVM_PTE_VRAM the offset of a VRAM page. A directory entry
- * (VSVM_PTE_TABLE) holds the physical address of the next level's table.
+ * system page the mirror obtained from hmm_range_fault(), with
+ * VSVM_PTE_VRAM the offset of a VRAM page, or with VSVM_PTE_VRAM and
+ * VSVM_PTE_PEER page_to_phys() of a device-private page in another vsvm
+ * device's VRAM. A directory entry (VSVM_PTE_TABLE) holds the physical
+ * address of the next level's table.
  */
 #define VSVM_PTE_VALID		BIT_ULL(0)
 #define VSVM_PTE_WRITE		BIT_ULL(1)
@@ -22,6 +24,7 @@
 #define VSVM_PTE_VRAM		BIT_ULL(3)
 #define VSVM_PTE_HUGE		BIT_ULL(4)
 #define VSVM_PTE_TABLE		BIT_ULL(5)
+#define VSVM_PTE_PEER		BIT_ULL(6)
 #define VSVM_PTE_ADDR_MASK	GENMASK_ULL(51, 12)
 
 #define VSVM_PT_LEVELS		4

@@ -25,6 +25,8 @@ static void vsvm_query_device_fill(struct vsvm_device *vdev,
 	info->features = DRM_VSVM_FEATURE_SVM;
 	if (vdev->vram.enabled)
 		info->features |= DRM_VSVM_FEATURE_VRAM;
+	info->device_index = vdev->index;
+	info->num_devices = vdev->num_devices;
 }
 
 /*

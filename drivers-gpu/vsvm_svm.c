@@ -349,7 +349,7 @@ vsvm_svm_range_get(struct vsvm_vm *vm, u64 addr, u64 max_size)
 	 */
 	struct drm_gpusvm_ctx ctx = {
 		.read_only = true,
-		.device_private_page_owner = vm->vdev,
+		.device_private_page_owner = vsvm_vram_owner(vm->vdev),
 		.devmem_possible = vm->vdev->vram.enabled,
 	};
 	u64 lo = ALIGN_DOWN(addr, max_size);
@@ -449,7 +449,8 @@ static u64 vsvm_svm_pte_perm(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
  * reaches the page by, the physical address of the system page
  * hmm_range_fault() handed out (never the DMA address: the engine is the
  * CPU, and turning DMA addresses back is wrong under swiotlb or an IOMMU),
- * or the offset of a VRAM page; and the permission bits.
+ * the offset of a VRAM page, or the device-private page of a peer's VRAM
+ * (reached over the interconnect); and the permission bits.
  */
 static u64 vsvm_svm_pte(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
 			bool force_atomic)
@@ -461,7 +462,10 @@ static u64 vsvm_svm_pte(struct vsvm_vm *vm, u64 addr, unsigned long pfn,
 	if (vram)
 		pte = vsvm_vram_page_offset(vm->vdev, page) |
 		      VSVM_PTE_VALID | VSVM_PTE_VRAM;
-	return pte | vsvm_svm_pte_perm(vm, addr, pfn, vram, force_atomic);
+	else if (vsvm_vram_peer_page(vm->vdev, page))
+		pte |= VSVM_PTE_VRAM | VSVM_PTE_PEER;
+	return pte | vsvm_svm_pte_perm(vm, addr, pfn, pte & VSVM_PTE_VRAM,
+				       force_atomic);
 }
 
 /*
@@ -535,6 +539,12 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	}
 
 	ret = vsvm_svm_pages_get(vm, range, write, owner);
+	if (ret == -EOPNOTSUPP && owner)
+		/*
+		 * Device pages of several devices in one range, which
+		 * drm_gpusvm does not mirror: bring them to system memory.
+		 */
+		ret = vsvm_svm_pages_get(vm, range, write, NULL);
 	if (ret)
 		return ret;
 	/* One entry carries one set of permissions. */
@@ -868,7 +878,7 @@ int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
 		.end = end,
 		.hmm_pfns = pfns,
 		.default_flags = fault ? HMM_PFN_REQ_FAULT : 0,
-		.dev_private_owner = fault ? NULL : vm->vdev,
+		.dev_private_owner = fault ? NULL : vsvm_vram_owner(vm->vdev),
 	};
 	struct mmu_interval_notifier tmp;
 	struct drm_gpusvm_notifier *n;
@@ -908,12 +918,13 @@ int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
  * @vm: the VM, with its fault lock held
  * @range: the range of the fault
  * @addr: the faulting address
+ * @region: DRM_VSVM_REGION_VRAM or DRM_VSVM_REGION_VRAM_OF() a peer's
  *
  * Moves the range, bounded by the migration granularity attribute at
  * @addr, before it is mirrored. Pages that cannot move stay.
  */
 void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
-			    u64 addr)
+			    u64 addr, u64 region)
 {
 	u64 gran = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_GRANULARITY, addr);
 	u64 start = vsvm_range_start(range), end = vsvm_range_end(range);
@@ -922,7 +933,7 @@ void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		start = ALIGN_DOWN(addr, gran);
 		end = start + gran;
 	}
-	vsvm_migrate_to_vram(vm, start, end);
+	vsvm_migrate_to_vram(vm, start, end, region);
 }
 
 /**
@@ -951,8 +962,8 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, enum vsvm_access access,
 {
 	bool write = access == VSVM_ACCESS_WRITE ||
 		     access == VSVM_ACCESS_ATOMIC;
-	unsigned int unmapped_retries = 0;
-	u64 max_size = SZ_2M;
+	unsigned int unmapped_retries = 0, loc_index;
+	u64 max_size = SZ_2M, loc;
 	bool atomic_vram;
 	struct vsvm_svm_range *range;
 	int ret;
@@ -1003,15 +1014,17 @@ again:
 	atomic_vram = access == VSVM_ACCESS_ATOMIC &&
 		      vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_ATOMIC, addr) ==
 		      DRM_VSVM_ATOMIC_VRAM;
-	if (vm->vdev->vram.enabled &&
-	    ((!range->valid &&
-	      vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_PREFERRED_LOC, addr) ==
-	      DRM_VSVM_REGION_VRAM) || atomic_vram))
-		vsvm_svm_fault_migrate(vm, range, addr);
+	loc = vsvm_svm_attr_get(vm, DRM_VSVM_ATTR_PREFERRED_LOC, addr);
+	if (atomic_vram)
+		loc = DRM_VSVM_REGION_VRAM;
+	if (vm->vdev->vram.enabled && (!range->valid || atomic_vram) &&
+	    vsvm_region_vram(vm->vdev, loc, &loc_index))
+		vsvm_svm_fault_migrate(vm, range, addr, loc);
 
 	ret = 0;
 	if (!range->valid || !range->writable || atomic_vram)
-		ret = vsvm_svm_range_populate(vm, range, write, vm->vdev,
+		ret = vsvm_svm_range_populate(vm, range, write,
+					      vsvm_vram_owner(vm->vdev),
 					      atomic_vram);
 	if (!ret && write && !range->writable)
 		/*

@@ -50,8 +50,7 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 
 	if (args->flags || args->pad || args->reserved[0] ||
 	    args->reserved[1] || !vsvm_user_range_ok(args->start, args->length) ||
-	    (args->region != DRM_VSVM_REGION_SYSTEM &&
-	     args->region != DRM_VSVM_REGION_VRAM))
+	    !vsvm_region_valid(vdev, args->region))
 		return -EINVAL;
 	if (!vdev->vram.enabled)
 		return -ENODEV;
@@ -62,9 +61,10 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 
 	mutex_lock(&vm->svm.lock);
 	vsvm_svm_gc(vm);
-	if (args->region == DRM_VSVM_REGION_VRAM)
+	if (args->region != DRM_VSVM_REGION_SYSTEM)
 		moved = vsvm_migrate_to_vram(vm, args->start,
-					     args->start + args->length);
+					     args->start + args->length,
+					     args->region);
 	else
 		moved = vsvm_migrate_to_system(vm, args->start,
 					       args->start + args->length);
@@ -132,10 +132,13 @@ int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 			u8 r = DRM_VSVM_RESIDENCY_NONE;
 
 			if (pfns[i] & HMM_PFN_VALID) {
-				r = vsvm_vram_page(vdev,
-						   hmm_pfn_to_page(pfns[i])) ?
-				    DRM_VSVM_RESIDENCY_VRAM :
-				    DRM_VSVM_RESIDENCY_SYSTEM;
+				struct page *page = hmm_pfn_to_page(pfns[i]);
+
+				r = DRM_VSVM_RESIDENCY_SYSTEM;
+				if (vsvm_vram_page(vdev, page))
+					r = DRM_VSVM_RESIDENCY_VRAM;
+				else if (vsvm_vram_peer_page(vdev, page))
+					r = DRM_VSVM_RESIDENCY_PEER;
 				if ((args->flags &
 				     DRM_VSVM_RESIDENCY_REPORT_HUGE) &&
 				    hmm_pfn_to_map_order(pfns[i]) ==
@@ -179,7 +182,8 @@ int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	switch (args->attr) {
 	case DRM_VSVM_ATTR_PREFERRED_LOC:
-		if (args->value > DRM_VSVM_REGION_VRAM)
+		if (args->value &&
+		    !vsvm_region_valid(to_vsvm_device(drm), args->value))
 			return -EINVAL;
 		break;
 	case DRM_VSVM_ATTR_GRANULARITY:

@@ -164,8 +164,9 @@ static int vsvm_svm_dma_map(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 	for (i = 0; i < range->npages; i++) {
 		struct page *page = hmm_pfn_to_page(range->pfns[i]);
 
-		/* VRAM is the GPU's own memory: nothing to map. */
-		if (vsvm_vram_page(vm->vdev, page)) {
+		/* VRAM, the GPU's own or a peer's: nothing to map. */
+		if (vsvm_vram_page(vm->vdev, page) ||
+		    vsvm_vram_peer_page(vm->vdev, page)) {
 			range->dma[i] = DMA_MAPPING_ERROR;
 			continue;
 		}

@@ -72,7 +72,7 @@ struct vsvm_vm {
 	struct drm_sched_entity *entities;
 	atomic64_t seqno;
 	struct mem_cgroup *memcg;
-	atomic64_t stats[DRM_VSVM_STAT_COUNT];
+	atomic64_t stats[VSVM_STAT_COUNT];
 	atomic64_t busy_ns;
 	atomic_t jobs_in_flight;
 	/* protects @error */

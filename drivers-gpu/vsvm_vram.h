@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 
 #include <drm/drm_pagemap.h>
+#include <drm/drm_pagemap_util.h>
 
 struct dma_fence;
 struct drm_pagemap_cache;
@@ -77,6 +78,8 @@ struct vsvm_copy_engine {
  * @free_work: returns @free_list to @mm under @lock (folio_free() may run
  *	in atomic context)
  * @copy: the copy engine that migrations copy with
+ * @peer: the VRAM's membership of the interconnect group of every vsvm
+ *	device (drm_pagemap_acquire_owner()); its owner is @pagemap's
  * @enabled: VRAM is set up
  */
 struct vsvm_vram {
@@ -96,6 +99,7 @@ struct vsvm_vram {
 	struct llist_head free_list;
 	struct work_struct free_work;
 	struct vsvm_copy_engine copy;
+	struct drm_pagemap_peer peer;
 	bool enabled;
 };
 
@@ -134,11 +138,14 @@ int vsvm_vram_init(struct vsvm_device *vdev);
 void vsvm_vram_fini(struct vsvm_device *vdev);
 struct drm_pagemap *vsvm_vram_pagemap_get(struct vsvm_device *vdev);
 bool vsvm_vram_page(struct vsvm_device *vdev, struct page *page);
+bool vsvm_vram_peer_page(struct vsvm_device *vdev, struct page *page);
+void *vsvm_vram_owner(struct vsvm_device *vdev);
+void *vsvm_vram_peer_ptr(phys_addr_t phys);
 u64 vsvm_vram_page_offset(struct vsvm_device *vdev, struct page *page);
 void *vsvm_vram_ptr(struct vsvm_device *vdev, u64 offset);
 void vsvm_vram_accessed(struct vsvm_device *vdev, u64 offset);
-struct vsvm_vram_bo *vsvm_vram_bo_get_moving(struct vsvm_device *vdev,
-					     struct page *page);
+struct vsvm_vram_bo *vsvm_vram_bo_get_moving(struct page *page);
+bool vsvm_vram_bo_has_page(struct vsvm_vram_bo *bo, struct page *page);
 void vsvm_vram_bo_put_moving(struct vsvm_vram_bo *bo);
 int vsvm_vram_populate(struct vsvm_vm *vm, struct drm_pagemap *dpagemap,
 		       unsigned long start, unsigned long end,
@@ -149,13 +156,17 @@ int vsvm_copy_engine_init(struct vsvm_device *vdev);
 void vsvm_copy_engine_fini(struct vsvm_device *vdev);
 struct vsvm_copy *vsvm_copy_alloc(struct vsvm_device *vdev, bool to_vram,
 				  unsigned int max);
-void vsvm_copy_add(struct vsvm_copy *copy, struct page *sys, u64 vram);
+void vsvm_copy_add(struct vsvm_copy *copy, struct page *sys,
+		   struct page *vram);
 void vsvm_copy_discard(struct vsvm_copy *copy);
 struct dma_fence *vsvm_copy_submit(struct vsvm_copy *copy);
 void vsvm_copy_wait(struct dma_fence *fence);
 
 /* vsvm_migrate.c */
-long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end);
+bool vsvm_region_vram(struct vsvm_device *vdev, u64 region,
+		      unsigned int *index);
+bool vsvm_region_valid(struct vsvm_device *vdev, u64 region);
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region);
 long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end);
 
 #endif /* _VSVM_VRAM_H_ */

@@ -74,16 +74,27 @@ make -s -C "$src" O="$build" allnoconfig >/dev/null
 	$frags >/dev/null
 make -s -C "$src" O="$build" olddefconfig >/dev/null
 
-# Every line of the fragment must have survived: Kconfig silently drops
-# options whose dependencies are missing.
+# Every line of the fragments must have survived: Kconfig silently drops
+# options whose dependencies are missing. A later fragment overrides an
+# earlier one; "# CONFIG_X is not set" must leave X unset.
 bad=0
+declare -A want=()
 while IFS= read -r line; do
-	case "$line" in CONFIG_*) ;; *) continue ;; esac
-	grep -qxF "$line" "$build/.config" || {
-		echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$build/.config" || echo unset)" >&2
-		bad=1
-	}
+	case "$line" in
+	CONFIG_*) want[${line%%=*}]=$line ;;
+	"# CONFIG_"*" is not set") line=${line#\# }; want[${line%% *}]=unset ;;
+	esac
 done < <(cat $frags)
+for sym in "${!want[@]}"; do
+	line=${want[$sym]}
+	if [ "$line" = unset ]; then
+		grep -q "^$sym=" "$build/.config" || continue
+	elif grep -qxF "$line" "$build/.config"; then
+		continue
+	fi
+	echo "config: wanted $line for $sym, got: $(grep "^$sym=" "$build/.config" || echo unset)" >&2
+	bad=1
+done
 [ $bad -eq 0 ] || die "kernel config fragment not applied"
 
 jobs=$(( $(nproc) + 1 ))
@@ -110,7 +121,7 @@ touch "$build/.vsvm-done"
 # Builds for other keys are stale now: keep the disk in check (the other
 # flavour's current build stays). VSVM_KEEP_KERNELS=1 keeps them, for
 # checkouts that still use another key on the same machine.
-keep="$(vsvm_kernel_key debug) $(vsvm_kernel_key kasan)"
+keep="$(vsvm_kernel_key debug) $(vsvm_kernel_key kasan) $(vsvm_kernel_key bench)"
 [ "${VSVM_KEEP_KERNELS:-0}" = 1 ] ||
 for d in "$VSVM_CACHE"/kbuild-* "$VSVM_CACHE"/src-*; do
 	case " $keep " in *" ${d##*-} "*) ;; *) rm -rf "$d" ;; esac

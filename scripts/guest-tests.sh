@@ -89,8 +89,29 @@ section "vsvm: load"
 # several times slower than the stock one under TCG: a 4x VRAM overcommit
 # job takes longer than the default 2 s job timeout there. The tests read
 # the timeout from the module parameter.
-vsvm_params=
-[ "$lane" = stock ] || vsvm_params=job_timeout_ms=6000
+# Two devices in every lane: every test runs on device 0 beside a second
+# one, and vsvm_multi runs across both (peer access and migration).
+vsvm_params=num_devices=2
+[ "$lane" = stock ] || vsvm_params+=" job_timeout_ms=6000"
+
+# Module parameters out of bounds fail the load, with a message.
+section "vsvm: parameter checks"
+bad_params=
+for p in num_devices=0 num_devices=5 "num_devices=2 bound_mask=0x4" \
+	num_engines=0 vram_size_mb=3 job_timeout_ms=5; do
+	# shellcheck disable=SC2086
+	if $modprobe vsvm $p 2>/dev/null; then
+		bad_params+=" $p"
+		$modprobe -r vsvm
+	fi
+done
+if [ -z "$bad_params" ]; then
+	echo "PASS vsvm/load-bad-params" >>"$res"
+else
+	echo "FAIL vsvm/load-bad-params (loaded with:$bad_params)" >>"$res"
+fi
+
+# shellcheck disable=SC2086
 if ! $modprobe vsvm $vsvm_params; then
 	echo "FAIL vsvm/load" >>"$res"
 	exit 1
@@ -294,6 +315,29 @@ else
 	echo "FAIL vsvm/unbind-rebind ($out)" >>"$res"
 fi
 
+# One device at a time through bound_mask: device 1 goes and comes back,
+# device 0 stays; a mask naming a device beyond num_devices is refused.
+section "vsvm: unbind one device"
+mask=/sys/module/vsvm/parameters/bound_mask
+mask_check() {
+	[ "$(cat $mask)" = 0x3 ] || { echo "mask $(cat $mask) at start"; return 1; }
+	echo 0x4 > $mask 2>/dev/null && { echo "mask 0x4 accepted"; return 1; }
+	echo 0x1 > $mask || { echo "unbinding device 1 failed"; return 1; }
+	[ -e /sys/bus/faux/devices/vsvm.1 ] && { echo "device 1 still there"; return 1; }
+	[ -e /sys/bus/faux/devices/vsvm ] || { echo "device 0 went too"; return 1; }
+	[ "$(cat $bound)" = N ] || { echo "bound says Y with device 1 gone"; return 1; }
+	"$bdir/tools/vsvm_info" >/dev/null || { echo "device 0 failed"; return 1; }
+	echo 0x3 > $mask || { echo "rebinding device 1 failed"; return 1; }
+	[ -e /sys/bus/faux/devices/vsvm.1 ] || { echo "no device 1 after rebind"; return 1; }
+	[ "$(cat $bound)" = Y ] || { echo "bound says N with both bound"; return 1; }
+}
+if out=$(mask_check 2>&1); then
+	echo "PASS vsvm/unbind-one" >>"$res"
+else
+	echo "FAIL vsvm/unbind-one ($out)" >>"$res"
+	echo 0x3 > $mask
+fi
+
 # Hot-unplug with open files (tools/vsvm_unplug.c): a process holds the
 # device file with a VM, memory the GPU mirrors, 8 MiB in VRAM and jobs in
 # flight while the device is unbound; then the module must stay (the file
@@ -328,6 +372,7 @@ else
 		# the open file of the unplugged device holds the module
 		if $modprobe -r vsvm 2>/dev/null; then
 			echo "FAIL vsvm/hot-unplug-unload-refused (unloaded with a file open)" >>"$res"
+			# shellcheck disable=SC2086
 			$modprobe vsvm $vsvm_params bound=0
 		else
 			echo "PASS vsvm/hot-unplug-unload-refused" >>"$res"

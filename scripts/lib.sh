@@ -26,8 +26,10 @@ die() {
 }
 
 # The test kernel's flavour: debug (the default: lockdep, kmemleak,
-# DEBUG_VM, DMA_API_DEBUG, ...) or kasan (the same plus
-# kernel/vsvm-kasan.config). Both build from one unpacked source tree.
+# DEBUG_VM, DMA_API_DEBUG, ...), kasan (the same plus
+# kernel/vsvm-kasan.config) or bench (the same without the checkers,
+# kernel/vsvm-bench.config: the benchmark's). All build from one unpacked
+# source tree.
 VSVM_KFLAVOUR=${VSVM_KFLAVOUR:-debug}
 
 # vsvm_kernel_key [FLAVOUR]: hash of everything the cached kernel build of

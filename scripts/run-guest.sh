@@ -14,6 +14,7 @@
 #                     [--mem SIZE] [--pmem] [--append ARGS] [--] COMMAND...
 #   --lane L       debug: our test kernel (lockdep, kmemleak, DEBUG_VM, ...);
 #                  kasan: the same with KASAN (kernel/vsvm-kasan.config);
+#                  bench: the same without the checkers (vsvm-bench.config);
 #                  stock: Debian's unmodified $VSVM_STOCK_KREL kernel with
 #                  its own modules and vsvm.ko from dkms (default debug)
 #   --out DIR      results directory (writable in the guest as $VSVM_OUT);
@@ -47,11 +48,11 @@ done
 [ $# -gt 0 ] || die "no command given"
 
 root=$("$VSVM_TOP/scripts/build-root.sh" | tail -n 1)
-case $lane in debug|kasan) VSVM_KFLAVOUR=$lane ;; esac
+case $lane in debug|kasan|bench) VSVM_KFLAVOUR=$lane ;; esac
 build=$(vsvm_kbuild_dir)
 init=/usr/local/sbin/vsvm-guest-init
 case $lane in
-debug|kasan)
+debug|kasan|bench)
 	kernel=$build/arch/x86/boot/bzImage
 	[ -f "$kernel" ] || die "no kernel at $kernel: run scripts/build-kernel.sh"
 	initrd=()

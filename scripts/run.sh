@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# vsvm's main job: build everything, boot the debug guest, load vsvm, print its
+# vsvm's main job: build everything, boot the benchmark kernel (the bench
+# flavour: kernel/vsvm.config without its checkers, kernel/vsvm-bench.config;
+# the tests run on the debug flavour), load vsvm, print its
 # QUERY result and the verdict of the kernel's hmm-tests against test_hmm,
 # then run the like-for-like benchmark (scripts/guest-bench.sh: vsvm_bench
 # against test_hmm and memcpy with 2 vCPUs, then with cpu1 offline) in the
@@ -10,6 +12,7 @@
 # bench.png and bench.md (the figures as Markdown tables).
 # VSVM_BENCH_ARGS: more vsvm_bench options (--sizes 2,8 --reps 5, say).
 set -euo pipefail
+export VSVM_KFLAVOUR=bench
 . "$(dirname "$0")/lib.sh"
 cd "$VSVM_TOP"
 
@@ -26,7 +29,7 @@ rm -f build/main/bench-*cpu.csv
 # 4 GiB: the 256 MiB runs hold the buffer, test_hmm's copy of it, its
 # bounce buffer and its device memory at once, beside vsvm's VRAM, and THP
 # needs free 2 MiB blocks.
-scripts/run-guest.sh --out build/main --timeout 5400 --mem 4G -- bash -c '
+scripts/run-guest.sh --lane bench --out build/main --timeout 5400 --mem 4G -- bash -c '
 	m="modprobe -d $VSVM_MODROOT"
 	$m vsvm || exit 1
 	echo "--- vsvm QUERY ---"
@@ -42,7 +45,7 @@ scripts/run-guest.sh --out build/main --timeout 5400 --mem 4G -- bash -c '
 ' || rc=$?
 grep -av '^\[' build/main/console.log | sed -n '/--- vsvm QUERY/,/command exited/p' || true
 if [ -f build/main/bench-2cpu.csv ]; then
-	scripts/plot-bench.sh --title "vsvm_bench: $(git log -1 --format='%h %cs'), debug kernel 7.3.4 ($VSVM_KVER_VERSION), TCG" \
+	scripts/plot-bench.sh --title "vsvm_bench: $(git log -1 --format='%h %cs'), bench kernel 7.3.4 ($VSVM_KVER_VERSION, no lockdep/kmemleak/DEBUG_VM), TCG" \
 		build/main/bench.png build/main/bench-*cpu.csv
 fi
 exit $rc

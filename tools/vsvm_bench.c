@@ -45,6 +45,13 @@
  * - one 2 MiB GPU fault with migration: a 2 MiB THP chunk with preferred
  *   location VRAM, a job writing one word of it in a VM whose command
  *   buffer is mirrored already, minus a NOP job of the same VM just before.
+ * - peer (with a second vsvm device, num_devices >= 2): a buffer in device
+ *   0's VRAM moves to device 1's VRAM. "vram-to-peer": one PREFETCH to
+ *   VRAM on device 1's VM, which drm_pagemap copies from device 0's VRAM
+ *   directly (the devices share an interconnect). "vram-via-system": the
+ *   way without an interconnect, a PREFETCH to system memory on device
+ *   0's VM and then one to VRAM on device 1's, both timed. No test_hmm
+ *   counterpart (it has one device pair but no peer copies).
  *
  * Each size gets one warm-up repetition (discarded) and --reps measured
  * ones (default 5); tables give min / median / max in MB/s (10^6 bytes
@@ -848,6 +855,94 @@ static void write_csv(const char *path)
 		die(path, errno);
 }
 
+/* The vsvm device with QUERY device_index @index, or NULL. */
+static vsvm_device_handle open_device_index(unsigned int index)
+{
+	struct drm_vsvm_query_device info;
+	vsvm_device_handle dev;
+	char path[64];
+	int minor;
+
+	for (minor = 128; minor < 192; minor++) {
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		if (vsvm_device_open(path, &dev))
+			continue;
+		if (!vsvm_query_device(dev, &info) && info.num_devices &&
+		    info.device_index == index)
+			return dev;
+		vsvm_device_close(dev);
+	}
+	return NULL;
+}
+
+/* One buffer in device 0's VRAM moved to device 1's, both ways. */
+static void peer_rep(vsvm_device_handle d0, vsvm_device_handle d1,
+		     size_t size, double *direct, double *via)
+{
+	uint32_t vm0, vm1;
+	struct buf b;
+	int ret;
+
+	buf_alloc(&b, size, 0x5a);
+	ret = vsvm_vm_create(d0, DRM_VSVM_VM_CREATE_SVM, &vm0);
+	if (!ret)
+		ret = vsvm_vm_create(d1, DRM_VSVM_VM_CREATE_SVM, &vm1);
+	if (ret)
+		die("vm_create", ret);
+	ret = vsvm_madvise(d0, vm0, (uintptr_t)b.p, size,
+			   DRM_VSVM_ATTR_GRANULARITY, 2 * MIB);
+	if (!ret)
+		ret = vsvm_madvise(d1, vm1, (uintptr_t)b.p, size,
+				   DRM_VSVM_ATTR_GRANULARITY, 2 * MIB);
+	if (ret)
+		die("madvise granularity", ret);
+	/* untimed: into device 0's VRAM */
+	prefetch_time(d0, vm0, &b, DRM_VSVM_REGION_VRAM);
+	*direct = prefetch_time(d1, vm1, &b, DRM_VSVM_REGION_VRAM);
+	/* untimed: back into device 0's VRAM, directly */
+	prefetch_time(d0, vm0, &b, DRM_VSVM_REGION_VRAM);
+	residency_gap();
+	*via = prefetch_time(d0, vm0, &b, DRM_VSVM_REGION_SYSTEM);
+	*via += prefetch_time(d1, vm1, &b, DRM_VSVM_REGION_VRAM);
+	residency_gap();
+	prefetch_time(d1, vm1, &b, DRM_VSVM_REGION_SYSTEM);
+	vsvm_vm_destroy(d1, vm1);
+	vsvm_vm_destroy(d0, vm0);
+	buf_check(&b, 0x5a, "peer migration");
+	buf_free(&b);
+}
+
+/* VRAM to a peer's VRAM: directly against through system memory. */
+static void bench_peer(vsvm_device_handle d0, uint64_t mib)
+{
+	double direct[MAX_REPS], via[MAX_REPS];
+	const struct row *d, *v;
+	size_t size = mib * MIB;
+	vsvm_device_handle d1;
+	int r, i;
+
+	d1 = open_device_index(1);
+	if (!d1) {
+		printf("\nno second vsvm device: peer migration is not measured\n");
+		return;
+	}
+	for (r = -1; r < reps; r++) {
+		i = r < 0 ? 0 : r;
+		peer_rep(d0, d1, size, &direct[i], &via[i]);
+	}
+	vsvm_device_close(d1);
+	d = record_bw("vsvm", "vram-to-peer", size, direct, reps);
+	v = record_bw("vsvm", "vram-via-system", size, via, reps);
+	printf("\n== peer, %" PRIu64 " MiB, %d vCPU%s: MB/s min / median / max of %d (+1 warm-up) ==\n",
+	       mib, vcpus, vcpus == 1 ? "" : "s", reps);
+	printf("%-18s", "vram-to-peer");
+	print_mmm(d);
+	printf("\n%-18s", "vram-via-system");
+	print_mmm(v);
+	printf("\ndirect / via system: %.2fx\n", d->median / v->median);
+	fflush(stdout);
+}
+
 /* vram_min_residency_ms, plus two 4 ms jiffies, or 20 ms if unreadable */
 static unsigned int read_residency_gap(void)
 {
@@ -966,8 +1061,10 @@ int main(int argc, char **argv)
 			die("a size is larger than VRAM", EINVAL);
 		bench_size(dev, sizes[i], vram);
 	}
-	if (vram)
+	if (vram) {
 		bench_fault_latency(dev);
+		bench_peer(dev, sizes[nsizes - 1]);
+	}
 	if (extras) {
 		bench_munmap(dev, sizes[nsizes - 1]);
 		if (vram)

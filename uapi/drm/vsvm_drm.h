@@ -93,6 +93,11 @@ extern "C" {
  *   waits for a value in user memory. &DRM_VSVM_SYNC_SIGNAL is refused with
  *   -EOPNOTSUPP (every VM takes page faults: its jobs' fences are never
  *   exported); wait syncs are unchanged.
+ * - 0.7: several devices: &drm_vsvm_query_device.device_index and
+ *   &drm_vsvm_query_device.num_devices. The devices share an interconnect:
+ *   a GPU reaches pages in another device's VRAM in place
+ *   (DRM_VSVM_RESIDENCY_PEER), and migrations to VRAM move them from
+ *   there directly.
  */
 
 /**
@@ -136,7 +141,7 @@ extern "C" {
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 6
+#define VSVM_UAPI_MINOR 7
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
@@ -220,8 +225,22 @@ struct drm_vsvm_query_device {
 #define DRM_VSVM_FEATURE_VRAM		0x2
 	__u32 features;
 
+	/**
+	 * @device_index: index of this device among the devices of the
+	 * driver, from 0 to @num_devices - 1 (uapi 0.7). Each device has its
+	 * own VRAM, engines and render node; VMs on several devices may mirror
+	 * one process.
+	 */
+	__u32 device_index;
+
+	/**
+	 * @num_devices: number of devices the driver was loaded with (uapi
+	 * 0.7), bound or not
+	 */
+	__u32 num_devices;
+
 	/** @reserved: reserved for future use, zero */
-	__u64 reserved[4];
+	__u64 reserved[3];
 };
 
 /** @DRM_VSVM_QUERY_DEVICE: device information, &struct drm_vsvm_query_device */
@@ -775,6 +794,15 @@ struct drm_vsvm_vm_error {
 #define DRM_VSVM_REGION_SYSTEM		1
 /** @DRM_VSVM_REGION_VRAM: the device's VRAM */
 #define DRM_VSVM_REGION_VRAM		2
+/*
+ * DRM_VSVM_REGION_VRAM_OF(index): the VRAM of the vsvm device whose
+ * &drm_vsvm_query_device.device_index is @index, below
+ * &drm_vsvm_query_device.num_devices (uapi 0.7). For a preferred location
+ * or a PREFETCH on another device (a peer): the pages move there, and this
+ * device's engines reach them in place over the interconnect. The VM's
+ * own device index is the same as &DRM_VSVM_REGION_VRAM.
+ */
+#define DRM_VSVM_REGION_VRAM_OF(index)	(0x100 + (index))
 
 /**
  * struct drm_vsvm_prefetch - argument of &DRM_IOCTL_VSVM_PREFETCH
@@ -796,13 +824,17 @@ struct drm_vsvm_vm_error {
  * @region, an unaligned or empty range, or a range beyond the user address
  * space; -ENOENT for an unknown VM; -EACCES when the caller is not the
  * process the VM mirrors; -ENODEV for VRAM without device-private memory
- * support in the kernel.
+ * support in the kernel, or a &DRM_VSVM_REGION_VRAM_OF device that is not
+ * bound or has no VRAM.
  */
 struct drm_vsvm_prefetch {
 	/** @vm_id: the VM (in) */
 	__u32 vm_id;
 
-	/** @region: DRM_VSVM_REGION_* to move the pages to (in) */
+	/**
+	 * @region: DRM_VSVM_REGION_SYSTEM, DRM_VSVM_REGION_VRAM or
+	 * DRM_VSVM_REGION_VRAM_OF() to move the pages to (in)
+	 */
 	__u32 region;
 
 	/** @start: first address, page aligned (in) */
@@ -834,8 +866,15 @@ struct drm_vsvm_prefetch {
 /** @DRM_VSVM_RESIDENCY_VRAM: the page is in this device's VRAM */
 #define DRM_VSVM_RESIDENCY_VRAM		3
 /*
+ * DRM_VSVM_RESIDENCY_PEER: the page is in the VRAM of another vsvm device
+ * (uapi 0.7); this device's engines reach it there, over the devices'
+ * interconnect
+ */
+#define DRM_VSVM_RESIDENCY_PEER		4
+/*
  * DRM_VSVM_RESIDENCY_HUGE: with DRM_VSVM_RESIDENCY_REPORT_HUGE, or'ed
- * into DRM_VSVM_RESIDENCY_SYSTEM or DRM_VSVM_RESIDENCY_VRAM: the page is
+ * into DRM_VSVM_RESIDENCY_SYSTEM, DRM_VSVM_RESIDENCY_VRAM or
+ * DRM_VSVM_RESIDENCY_PEER: the page is
  * part of a 2 MiB folio mapped as one (a transparent huge page, or a
  * 2 MiB device folio in VRAM)
  */
@@ -887,7 +926,10 @@ struct drm_vsvm_residency {
 	__u64 reserved[2];
 };
 
-/** @DRM_VSVM_ATTR_PREFERRED_LOC: value is a DRM_VSVM_REGION_* or 0 (none) */
+/*
+ * DRM_VSVM_ATTR_PREFERRED_LOC: value is DRM_VSVM_REGION_SYSTEM,
+ * DRM_VSVM_REGION_VRAM, DRM_VSVM_REGION_VRAM_OF() or 0 (none)
+ */
 #define DRM_VSVM_ATTR_PREFERRED_LOC	1
 /*
  * DRM_VSVM_ATTR_GRANULARITY: migration unit in bytes: 4096, 65536 or
@@ -927,7 +969,10 @@ struct drm_vsvm_residency {
  *
  * Sets attribute @attr to @value over [@start, @start + @length) of the VM.
  * With a preferred location of &DRM_VSVM_REGION_VRAM, GPU faults in the
- * range migrate the faulting chunk to VRAM before mirroring it. The
+ * range migrate the faulting chunk to VRAM before mirroring it, from
+ * system memory or directly from another vsvm device's VRAM. Without it,
+ * pages in another device's VRAM stay there and the GPU reaches them in
+ * place (&DRM_VSVM_RESIDENCY_PEER). The
  * migration granularity is the unit of VRAM allocation and eviction and
  * bounds the chunk a GPU fault migrates; prefetch moves up to 2 MiB of
  * such units in one batch. The GPU mirror of the range is dropped, so new

@@ -234,6 +234,11 @@ static const struct bad_input bad_prefetch[] = {
 	  { SET(PF, region, 0) }, -EINVAL },
 	{ "region-3", "Region 3, beyond DRM_VSVM_REGION_VRAM.",
 	  { SET(PF, region, 3) }, -EINVAL },
+	{ "region-vram-of-beyond", "The VRAM of device 4, beyond every "
+	  "num_devices.", { SET(PF, region, DRM_VSVM_REGION_VRAM_OF(4)) },
+	  -EINVAL },
+	{ "region-below-vram-of", "Region 0xff, just below "
+	  "DRM_VSVM_REGION_VRAM_OF(0).", { SET(PF, region, 0xff) }, -EINVAL },
 	{ "unaligned-start", "A start address that is not page aligned.",
 	  { ADD(PF, start, 1) }, -EINVAL },
 	{ "unaligned-start-2k", "A start address 2 KiB into a page.",
@@ -295,6 +300,13 @@ static const struct bad_input bad_madvise[] = {
 	  { SET(MA, attr, 0x80000001u) }, -EINVAL },
 	{ "preferred-loc-3", "A preferred location of 3, no region.",
 	  { SET(MA, value, 3) }, -EINVAL },
+	{ "preferred-loc-vram-of-beyond", "A preferred location in the VRAM "
+	  "of device 4, beyond every num_devices.",
+	  { SET(MA, value, DRM_VSVM_REGION_VRAM_OF(4)) }, -EINVAL },
+	{ "preferred-loc-vram-of-high", "A preferred location in device 0's "
+	  "VRAM with bit 32 set.",
+	  { SET(MA, value, (1ull << 32) | DRM_VSVM_REGION_VRAM_OF(0)) },
+	  -EINVAL },
 	{ "preferred-loc-high", "A preferred location of VRAM with bit 32 "
 	  "set.", { SET(MA, value, (1ull << 32) | DRM_VSVM_REGION_VRAM) },
 	  -EINVAL },
