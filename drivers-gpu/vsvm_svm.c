@@ -173,7 +173,23 @@ static void vsvm_svm_range_free(struct drm_gpusvm_range *r)
 	kfree(range);
 }
 
+/*
+ * A notifier is made by a GPU fault: charged, as the ranges are, to the
+ * VM's process (the fault handler runs with its memcg active).
+ */
+static struct drm_gpusvm_notifier *vsvm_svm_notifier_alloc(void)
+{
+	return kzalloc_obj(struct drm_gpusvm_notifier, GFP_KERNEL_ACCOUNT);
+}
+
+static void vsvm_svm_notifier_free(struct drm_gpusvm_notifier *notifier)
+{
+	kfree(notifier);
+}
+
 static const struct drm_gpusvm_ops vsvm_gpusvm_ops = {
+	.notifier_alloc = vsvm_svm_notifier_alloc,
+	.notifier_free = vsvm_svm_notifier_free,
 	.range_alloc = vsvm_svm_range_alloc,
 	.range_free = vsvm_svm_range_free,
 	.invalidate = vsvm_svm_invalidate,
