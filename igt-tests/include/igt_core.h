@@ -127,6 +127,14 @@ void __igt_fail_assert(const char *domain, const char *file,
 __attribute__((format(printf, 1, 2)))
 void igt_describe_f(const char *fmt, ...);
 
+/*
+ * Exit handlers run when the test exits, also on a signal (@sig is then
+ * the signal number, 0 at a normal exit); they must be async-signal safe.
+ */
+typedef void (*igt_exit_handler_t)(int sig);
+
+void igt_install_exit_handler(igt_exit_handler_t fn);
+
 #define igt_describe(dsc) igt_describe_f("%s", dsc)
 
 /*

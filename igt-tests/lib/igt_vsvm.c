@@ -38,6 +38,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,6 +174,116 @@ int drm_open_vsvm_render(void)
 	return fd;
 }
 
+/*
+ * The device index DRM_VSVM_QUERY_DEVICE reports for @fd: 0 before uapi
+ * 0.7 (the field was reserved, zero, and there was one device), or -errno
+ * when the query fails.
+ */
+static long query_device_index(int fd)
+{
+	struct drm_vsvm_query_device dev;
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_DEVICE,
+		.size = sizeof(dev),
+		.data = to_user_pointer(&dev),
+	};
+	int err;
+
+	memset(&dev, 0, sizeof(dev));
+	err = __vsvm_query(fd, &q);
+	if (err)
+		return err;
+	if (dev.uapi_major == 0 && dev.uapi_minor < 7)
+		return 0;
+
+	return dev.device_index;
+}
+
+/**
+ * __drm_open_vsvm_render_index:
+ * @index: a device index, as DRM_VSVM_QUERY_DEVICE reports it
+ *
+ * Opens the render node of the vsvm device whose DRM_VSVM_QUERY_DEVICE
+ * answer has device_index @index (uapi 0.7; before it, the one device has
+ * index 0). The render nodes are found by driver name, as
+ * __drm_open_vsvm_render() does; should two report the same index, the
+ * one with the lower render minor is taken. A device that was removed
+ * (module parameter bound_mask) has no render node and is not found.
+ *
+ * Returns: an open file descriptor, or -errno (-ENODEV when no vsvm device
+ * has that index).
+ */
+int __drm_open_vsvm_render_index(unsigned int index)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	long best = -1;
+	DIR *dir;
+	int fd;
+
+	dir = opendir(VSVM_DRI_DIR);
+	if (!dir)
+		return -errno;
+
+	while ((de = readdir(dir))) {
+		long minor = render_minor(de->d_name);
+
+		if (minor < 0 || (best >= 0 && minor >= best))
+			continue;
+
+		snprintf(path, sizeof(path), "%s/%s", VSVM_DRI_DIR, de->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			igt_debug("Cannot open %s: %s\n", path, strerror(errno));
+			continue;
+		}
+
+		if (is_vsvm_fd(fd) && query_device_index(fd) == (long)index)
+			best = minor;
+		close(fd);
+	}
+	closedir(dir);
+
+	if (best < 0)
+		return -ENODEV;
+
+	snprintf(path, sizeof(path), "%s/%s%ld",
+		 VSVM_DRI_DIR, VSVM_RENDER_PREFIX, best);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Removed and created again between the scan and the open? */
+	if (!is_vsvm_fd(fd) || query_device_index(fd) != (long)index) {
+		close(fd);
+		return -ENODEV;
+	}
+
+	igt_info("Opened device %u: %s\n", index, path);
+
+	return fd;
+}
+
+/**
+ * drm_open_vsvm_render_index:
+ * @index: a device index, as DRM_VSVM_QUERY_DEVICE reports it
+ *
+ * Like __drm_open_vsvm_render_index(), but skips the test when no vsvm
+ * device with index @index can be opened.
+ *
+ * Returns: an open file descriptor of the render node of vsvm device
+ * @index.
+ */
+int drm_open_vsvm_render_index(unsigned int index)
+{
+	int fd = __drm_open_vsvm_render_index(index);
+
+	igt_require_f(fd >= 0,
+		      "No vsvm device %u found in %s (%s): is the vsvm module loaded with num_devices > %u, and is the device bound?\n",
+		      index, VSVM_DRI_DIR, strerror(-fd), index);
+
+	return fd;
+}
+
 /**
  * __vsvm_query:
  * @fd: a vsvm DRM file descriptor
@@ -246,6 +358,44 @@ bool vsvm_uapi_at_least(int fd, unsigned int major, unsigned int minor)
 
 	return dev.uapi_major > major ||
 	       (dev.uapi_major == major && dev.uapi_minor >= minor);
+}
+
+/**
+ * vsvm_num_devices:
+ * @fd: a vsvm DRM file descriptor
+ *
+ * Returns: the number of devices the vsvm module was loaded with (its
+ * num_devices parameter), bound or not, as DRM_VSVM_QUERY_DEVICE reports
+ * it; 1 before uapi 0.7, which had one device.
+ */
+unsigned int vsvm_num_devices(int fd)
+{
+	struct drm_vsvm_query_device dev;
+
+	vsvm_query_device(fd, &dev);
+	if (dev.uapi_major == 0 && dev.uapi_minor < 7)
+		return 1;
+	igt_assert_lte(1, dev.num_devices);
+
+	return dev.num_devices;
+}
+
+/**
+ * vsvm_device_index:
+ * @fd: a vsvm DRM file descriptor
+ *
+ * Returns: the index of the device, from 0 to vsvm_num_devices() - 1, as
+ * DRM_VSVM_QUERY_DEVICE reports it; 0 before uapi 0.7.
+ */
+unsigned int vsvm_device_index(int fd)
+{
+	struct drm_vsvm_query_device dev;
+
+	vsvm_query_device(fd, &dev);
+	if (dev.uapi_major == 0 && dev.uapi_minor < 7)
+		return 0;
+
+	return dev.device_index;
 }
 
 /**
@@ -455,7 +605,9 @@ bool vsvm_stat_is_uapi(unsigned int idx)
  * @name: a file of the vsvm device's debugfs directory
  *
  * Opens /sys/kernel/debug/dri/N/@name of the (one) vsvm device, which
- * needs root; the test skips otherwise.
+ * needs root; the test skips otherwise. With several devices this is the
+ * file of whichever device is found first: vsvm_debugfs_open_fd() opens
+ * that of a given device.
  *
  * Returns: the file, open for reading.
  */
@@ -479,6 +631,66 @@ FILE *vsvm_debugfs_open(const char *name)
 	igt_require_f(f, "no vsvm debugfs file %s\n", name);
 
 	return f;
+}
+
+/**
+ * __vsvm_debugfs_open_fd:
+ * @fd: a vsvm DRM file descriptor
+ * @name: a file of the device's debugfs directory
+ *
+ * Opens @name in the debugfs directory of the device @fd is open on:
+ * /sys/kernel/debug/dri/M/@name, with M the minor of @fd's node (the DRM
+ * core links each minor's number to its device's directory). Needs root.
+ *
+ * Returns: the file, open for reading, or NULL with errno set.
+ */
+FILE *__vsvm_debugfs_open_fd(int fd, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return NULL;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
+		 minor(st.st_rdev), name);
+
+	return fopen(path, "r");
+}
+
+/**
+ * vsvm_debugfs_open_fd:
+ * @fd: a vsvm DRM file descriptor
+ * @name: a file of the device's debugfs directory
+ *
+ * Like __vsvm_debugfs_open_fd(), but skips the test when the file cannot
+ * be opened (debugfs needs root).
+ *
+ * Returns: the file, open for reading.
+ */
+FILE *vsvm_debugfs_open_fd(int fd, const char *name)
+{
+	FILE *f = __vsvm_debugfs_open_fd(fd, name);
+
+	igt_require_f(f, "cannot open the debugfs file %s of the device: %s\n",
+		      name, strerror(errno));
+
+	return f;
+}
+
+/*
+ * The debugfs file @name of @fd's device; before the directory could be
+ * found from the file descriptor, that of the first device with the file
+ * (there was one device).
+ */
+static FILE *vsvm_debugfs_open_dev(int fd, const char *name)
+{
+	FILE *f = __vsvm_debugfs_open_fd(fd, name);
+
+	return f ?: vsvm_debugfs_open(name);
 }
 
 /**
@@ -536,10 +748,10 @@ static int vsvm_debugfs_index(const char *name, size_t len)
 	return -1;
 }
 
-/* Parses "name: value" lines of vsvm_stats into @values. */
-static void vsvm_debugfs_device_stats(uint64_t values[VSVM_STAT_COUNT])
+/* Parses "name: value" lines of vsvm_stats of @fd's device into @values. */
+static void vsvm_debugfs_device_stats(int fd, uint64_t values[VSVM_STAT_COUNT])
 {
-	FILE *f = vsvm_debugfs_open("vsvm_stats");
+	FILE *f = vsvm_debugfs_open_dev(fd, "vsvm_stats");
 	unsigned long long v;
 	char line[128];
 
@@ -557,11 +769,11 @@ static void vsvm_debugfs_device_stats(uint64_t values[VSVM_STAT_COUNT])
 	fclose(f);
 }
 
-/* Parses the vsvm_vms line of (@client, @vm_id) into @values. */
-static void vsvm_debugfs_vm_stats(uint64_t client, uint32_t vm_id,
+/* Parses the vsvm_vms line of (@client, @vm_id) of @fd's device into @values. */
+static void vsvm_debugfs_vm_stats(int fd, uint64_t client, uint32_t vm_id,
 				  uint64_t values[VSVM_STAT_COUNT])
 {
-	FILE *f = vsvm_debugfs_open("vsvm_vms");
+	FILE *f = vsvm_debugfs_open_dev(fd, "vsvm_vms");
 	unsigned long long c, v;
 	bool found = false;
 	char line[2048];
@@ -601,16 +813,17 @@ static void vsvm_debugfs_vm_stats(uint64_t client, uint32_t vm_id,
  * Reads every counter of a VM: the uapi ones with DRM_IOCTL_VSVM_STATS,
  * the implementation counters from debugfs. With @vm_id 0, reads the
  * device-wide totals from debugfs (DRM_IOCTL_VSVM_STATS refuses them).
+ * The debugfs files are those of @fd's device (vsvm_debugfs_open_fd()).
  * debugfs needs root: the test skips without it.
  */
 void vsvm_stats(int fd, uint32_t vm_id, uint64_t values[VSVM_STAT_COUNT])
 {
 	if (!vm_id) {
-		vsvm_debugfs_device_stats(values);
+		vsvm_debugfs_device_stats(fd, values);
 		return;
 	}
 	vsvm_uapi_stats(fd, vm_id, values);
-	vsvm_debugfs_vm_stats(vsvm_client_id(fd), vm_id, values);
+	vsvm_debugfs_vm_stats(fd, vsvm_client_id(fd), vm_id, values);
 }
 
 /**

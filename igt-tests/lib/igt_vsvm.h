@@ -27,11 +27,15 @@
 
 int __drm_open_vsvm_render(void);
 int drm_open_vsvm_render(void);
+int __drm_open_vsvm_render_index(unsigned int index);
+int drm_open_vsvm_render_index(unsigned int index);
 
 int __vsvm_query(int fd, struct drm_vsvm_query *q);
 void vsvm_query_device(int fd, struct drm_vsvm_query_device *out);
 uint32_t vsvm_num_engines(int fd);
 bool vsvm_uapi_at_least(int fd, unsigned int major, unsigned int minor);
+unsigned int vsvm_num_devices(int fd);
+unsigned int vsvm_device_index(int fd);
 unsigned int vsvm_job_timeout_ms(void);
 
 int __vsvm_vm_create(int fd, struct drm_vsvm_vm_create *create);
@@ -74,6 +78,8 @@ void vsvm_uapi_stats(int fd, uint32_t vm_id,
 const char *vsvm_stat_name(unsigned int idx);
 bool vsvm_stat_is_uapi(unsigned int idx);
 FILE *vsvm_debugfs_open(const char *name);
+FILE *__vsvm_debugfs_open_fd(int fd, const char *name);
+FILE *vsvm_debugfs_open_fd(int fd, const char *name);
 uint64_t vsvm_client_id(int fd);
 
 int __vsvm_vm_error(int fd, struct drm_vsvm_vm_error *error);

@@ -148,7 +148,8 @@ int __vsvm_residency(int fd, struct drm_vsvm_residency *residency)
  * @out: @npages bytes, each set to a DRM_VSVM_RESIDENCY_* value
  *
  * Reads where each page of a range lives, asserting success and that every
- * value is a valid one.
+ * value is a valid one (DRM_VSVM_RESIDENCY_PEER, from uapi 0.7, included:
+ * a page in another vsvm device's VRAM).
  */
 void vsvm_residency(int fd, uint32_t vm_id, uint64_t start, uint64_t npages,
 		    uint8_t *out)
@@ -167,7 +168,7 @@ void vsvm_residency(int fd, uint32_t vm_id, uint64_t start, uint64_t npages,
 		igt_assert_eq(__vsvm_residency(fd, &residency), 0);
 		for (uint64_t i = 0; i < n; i++)
 			igt_assert_f(out[i] >= DRM_VSVM_RESIDENCY_NONE &&
-				     out[i] <= DRM_VSVM_RESIDENCY_VRAM,
+				     out[i] <= DRM_VSVM_RESIDENCY_PEER,
 				     "residency of page %#llx is %u\n",
 				     (unsigned long long)(start + i * 4096),
 				     out[i]);
@@ -217,6 +218,8 @@ const char *vsvm_residency_name(uint8_t residency)
 		return "system";
 	case DRM_VSVM_RESIDENCY_VRAM:
 		return "vram";
+	case DRM_VSVM_RESIDENCY_PEER:
+		return "peer";
 	default:
 		return "invalid";
 	}
@@ -352,7 +355,7 @@ uint64_t vsvm_attr_query(int fd, uint32_t vm_id, uint32_t attr,
  * @fd: a vsvm DRM file descriptor
  * @idx: a VSVM_STAT_* index
  *
- * Returns: the device-wide value of one counter.
+ * Returns: the device-wide value of one counter, of @fd's device.
  */
 uint64_t vsvm_device_stat(int fd, unsigned int idx)
 {
@@ -362,6 +365,58 @@ uint64_t vsvm_device_stat(int fd, unsigned int idx)
 	vsvm_stats(fd, 0, values);
 
 	return values[idx];
+}
+
+/**
+ * __vsvm_device_stat_by_name:
+ * @fd: a vsvm DRM file descriptor
+ * @name: a counter's name as the device's debugfs file vsvm_stats prints
+ *	  it ("bytes_to_peer", say)
+ * @value: where its value is written
+ *
+ * Reads one device-wide counter of @fd's device by its name, also one
+ * that has no VSVM_STAT_* index. Needs root (debugfs): the test skips
+ * otherwise.
+ *
+ * Returns: whether vsvm_stats has a line for @name.
+ */
+bool __vsvm_device_stat_by_name(int fd, const char *name, uint64_t *value)
+{
+	FILE *f = vsvm_debugfs_open_fd(fd, "vsvm_stats");
+	size_t len = strlen(name);
+	unsigned long long v;
+	bool found = false;
+	char line[128];
+
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, len) || line[len] != ':' ||
+		    sscanf(line + len + 1, "%llu", &v) != 1)
+			continue;
+		*value = v;
+		found = true;
+	}
+	fclose(f);
+
+	return found;
+}
+
+/**
+ * vsvm_device_stat_by_name:
+ * @fd: a vsvm DRM file descriptor
+ * @name: a counter's name as vsvm_stats prints it
+ *
+ * Like __vsvm_device_stat_by_name(), asserting that the counter exists.
+ *
+ * Returns: the device-wide value of the counter.
+ */
+uint64_t vsvm_device_stat_by_name(int fd, const char *name)
+{
+	uint64_t value = 0;
+
+	igt_assert_f(__vsvm_device_stat_by_name(fd, name, &value),
+		     "no counter %s in the device's vsvm_stats\n", name);
+
+	return value;
 }
 
 static void sleep_ms(unsigned int ms)

@@ -12,6 +12,11 @@
 
 #include "vsvm_drm.h"
 
+/* A page in another vsvm device's VRAM (uapi 0.7), for older headers. */
+#ifndef DRM_VSVM_RESIDENCY_PEER
+#define DRM_VSVM_RESIDENCY_PEER		4
+#endif
+
 /* Most pages one DRM_IOCTL_VSVM_RESIDENCY call reports. */
 #define VSVM_RESIDENCY_MAX_PAGES	(1ull << 20)
 
@@ -40,6 +45,8 @@ uint64_t vsvm_attr_query(int fd, uint32_t vm_id, uint32_t attr,
 			 uint64_t addr, uint64_t *start, uint64_t *end);
 
 uint64_t vsvm_device_stat(int fd, unsigned int idx);
+bool __vsvm_device_stat_by_name(int fd, const char *name, uint64_t *value);
+uint64_t vsvm_device_stat_by_name(int fd, const char *name);
 uint64_t vsvm_vram_pages_settle(int fd);
 bool vsvm_vram_pages_wait(int fd, uint64_t pages, uint64_t timeout_ns);
 

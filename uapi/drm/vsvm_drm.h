@@ -811,8 +811,8 @@ struct drm_vsvm_vm_error {
  * space to @region. Only private anonymous memory moves to VRAM; pages of
  * other mappings (page cache, shared, hugetlbfs, DAX) and pages core mm
  * refuses to migrate stay where they are and stay mirrored, which is not
- * an error. When VRAM is full, the least recently migrated VRAM is evicted
- * first. Holes in the range are skipped.
+ * an error. When VRAM is full, the least recently used VRAM is evicted
+ * first (engine accesses count, a peer's in place included). Holes in the range are skipped.
  *
  * Memory moves in chunks (2 MiB, 64 KiB or 4 KiB, naturally aligned, at
  * most the granularity attribute), each one VRAM allocation: a chunk moves
@@ -968,11 +968,16 @@ struct drm_vsvm_residency {
  * struct drm_vsvm_madvise - argument of &DRM_IOCTL_VSVM_MADVISE
  *
  * Sets attribute @attr to @value over [@start, @start + @length) of the VM.
- * With a preferred location of &DRM_VSVM_REGION_VRAM, GPU faults in the
- * range migrate the faulting chunk to VRAM before mirroring it, from
- * system memory or directly from another vsvm device's VRAM. Without it,
- * pages in another device's VRAM stay there and the GPU reaches them in
- * place (&DRM_VSVM_RESIDENCY_PEER). The
+ * With a preferred location of &DRM_VSVM_REGION_VRAM (or
+ * DRM_VSVM_REGION_VRAM_OF() a device), GPU faults in the range migrate the
+ * faulting chunk there before mirroring it, from system memory or
+ * directly from another vsvm device's VRAM. Where the chunk cannot move
+ * at that moment (its pages are migrating, another device is taking it),
+ * the GPU reaches the pages where they are until the CPU or a migration
+ * changes them: two devices that both prefer their own VRAM both make
+ * progress. Without a preferred location, pages in another device's VRAM
+ * stay there and the GPU reaches them in place
+ * (&DRM_VSVM_RESIDENCY_PEER). The
  * migration granularity is the unit of VRAM allocation and eviction and
  * bounds the chunk a GPU fault migrates; prefetch moves up to 2 MiB of
  * such units in one batch. The GPU mirror of the range is dropped, so new
