@@ -95,85 +95,6 @@ static long render_minor(const char *name)
 	return minor;
 }
 
-/**
- * __drm_open_vsvm_render:
- *
- * Opens the render node of the first vsvm device, the one with the lowest
- * render minor whose driver reports the name "vsvm".
- *
- * IGT's drm_open_driver_render() cannot be used: IGT knows no vsvm chipset
- * bit, an unknown driver is only matched by DRIVER_ANY, which returns the
- * first render node of any driver (a virtual machine usually has a display
- * driver as well), and when nothing matches, DRIVER_ANY modprobes every
- * driver module IGT knows. Selecting the node by driver name avoids both.
- *
- * Returns: an open file descriptor, or -errno (-ENODEV when no vsvm render
- * node exists).
- */
-int __drm_open_vsvm_render(void)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	long best = -1;
-	DIR *dir;
-	int fd;
-
-	dir = opendir(VSVM_DRI_DIR);
-	if (!dir)
-		return -errno;
-
-	while ((de = readdir(dir))) {
-		long minor = render_minor(de->d_name);
-
-		if (minor < 0 || (best >= 0 && minor >= best))
-			continue;
-
-		snprintf(path, sizeof(path), "%s/%s", VSVM_DRI_DIR, de->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			igt_debug("Cannot open %s: %s\n", path, strerror(errno));
-			continue;
-		}
-
-		if (is_vsvm_fd(fd))
-			best = minor;
-		close(fd);
-	}
-	closedir(dir);
-
-	if (best < 0)
-		return -ENODEV;
-
-	snprintf(path, sizeof(path), "%s/%s%ld",
-		 VSVM_DRI_DIR, VSVM_RENDER_PREFIX, best);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-
-	igt_info("Opened device: %s\n", path);
-
-	return fd;
-}
-
-/**
- * drm_open_vsvm_render:
- *
- * Like __drm_open_vsvm_render(), but skips the test when no vsvm render node
- * can be opened.
- *
- * Returns: an open file descriptor of a vsvm render node.
- */
-int drm_open_vsvm_render(void)
-{
-	int fd = __drm_open_vsvm_render();
-
-	igt_require_f(fd >= 0,
-		      "No vsvm render node found in %s (%s): is the vsvm module loaded?\n",
-		      VSVM_DRI_DIR, strerror(-fd));
-
-	return fd;
-}
-
 /*
  * The device index DRM_VSVM_QUERY_DEVICE reports for @fd: 0 before uapi
  * 0.7 (the field was reserved, zero, and there was one device), or -errno
@@ -199,25 +120,16 @@ static long query_device_index(int fd)
 	return dev.device_index;
 }
 
-/**
- * __drm_open_vsvm_render_index:
- * @index: a device index, as DRM_VSVM_QUERY_DEVICE reports it
- *
- * Opens the render node of the vsvm device whose DRM_VSVM_QUERY_DEVICE
- * answer has device_index @index (uapi 0.7; before it, the one device has
- * index 0). The render nodes are found by driver name, as
- * __drm_open_vsvm_render() does; should two report the same index, the
- * one with the lower render minor is taken. A device that was removed
- * (module parameter bound_mask) has no render node and is not found.
- *
- * Returns: an open file descriptor, or -errno (-ENODEV when no vsvm device
- * has that index).
+/*
+ * The lowest render minor of a vsvm device, of any device (@index < 0) or
+ * of the one whose device_index is @index: -ENODEV when there is none, or
+ * -errno when the directory cannot be read.
  */
-int __drm_open_vsvm_render_index(unsigned int index)
+static long vsvm_render_minor(long index)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
-	long best = -1;
+	long best = -ENODEV;
 	DIR *dir;
 	int fd;
 
@@ -238,20 +150,102 @@ int __drm_open_vsvm_render_index(unsigned int index)
 			continue;
 		}
 
-		if (is_vsvm_fd(fd) && query_device_index(fd) == (long)index)
+		if (is_vsvm_fd(fd) &&
+		    (index < 0 || query_device_index(fd) == index))
 			best = minor;
 		close(fd);
 	}
 	closedir(dir);
 
-	if (best < 0)
-		return -ENODEV;
+	return best;
+}
 
-	snprintf(path, sizeof(path), "%s/%s%ld",
-		 VSVM_DRI_DIR, VSVM_RENDER_PREFIX, best);
+/*
+ * Open render node @minor, or return -errno (a negative @minor, an error of
+ * vsvm_render_minor(), is returned as it is).
+ */
+static int vsvm_render_open(long minor, char *path, size_t len)
+{
+	int fd;
+
+	if (minor < 0)
+		return minor;
+	snprintf(path, len, "%s/%s%ld", VSVM_DRI_DIR, VSVM_RENDER_PREFIX,
+		 minor);
 	fd = open(path, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/**
+ * __drm_open_vsvm_render:
+ *
+ * Opens the render node of the first vsvm device, the one with the lowest
+ * render minor whose driver reports the name "vsvm".
+ *
+ * IGT's drm_open_driver_render() cannot be used: IGT knows no vsvm chipset
+ * bit, an unknown driver is only matched by DRIVER_ANY, which returns the
+ * first render node of any driver (a virtual machine usually has a display
+ * driver as well), and when nothing matches, DRIVER_ANY modprobes every
+ * driver module IGT knows. Selecting the node by driver name avoids both.
+ *
+ * Returns: an open file descriptor, or -errno (-ENODEV when no vsvm render
+ * node exists).
+ */
+int __drm_open_vsvm_render(void)
+{
+	char path[PATH_MAX];
+	int fd = vsvm_render_open(vsvm_render_minor(-1), path, sizeof(path));
+
 	if (fd < 0)
-		return -errno;
+		return fd;
+
+	igt_info("Opened device: %s\n", path);
+
+	return fd;
+}
+
+/**
+ * drm_open_vsvm_render:
+ *
+ * Like __drm_open_vsvm_render(), but skips the test when no vsvm render node
+ * can be opened.
+ *
+ * Returns: an open file descriptor of a vsvm render node.
+ */
+int drm_open_vsvm_render(void)
+{
+	int fd = __drm_open_vsvm_render();
+
+	igt_require_f(fd >= 0,
+		      "No vsvm render node found in %s (%s): is the vsvm module loaded?\n",
+		      VSVM_DRI_DIR, strerror(-fd));
+
+	return fd;
+}
+
+/**
+ * __drm_open_vsvm_render_index:
+ * @index: a device index, as DRM_VSVM_QUERY_DEVICE reports it
+ *
+ * Opens the render node of the vsvm device whose DRM_VSVM_QUERY_DEVICE
+ * answer has device_index @index (uapi 0.7; before it, the one device has
+ * index 0). The render nodes are found by driver name, as
+ * __drm_open_vsvm_render() does; should two report the same index, the
+ * one with the lower render minor is taken. A device that was removed
+ * (module parameter bound_mask) has no render node and is not found.
+ *
+ * Returns: an open file descriptor, or -errno (-ENODEV when no vsvm device
+ * has that index).
+ */
+int __drm_open_vsvm_render_index(unsigned int index)
+{
+	char path[PATH_MAX];
+	int fd = vsvm_render_open(vsvm_render_minor(index), path,
+				  sizeof(path));
+
+	if (fd < 0)
+		return fd;
 	/* Removed and created again between the scan and the open? */
 	if (!is_vsvm_fd(fd) || query_device_index(fd) != (long)index) {
 		close(fd);
