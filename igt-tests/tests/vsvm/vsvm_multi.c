@@ -946,9 +946,13 @@ static void test_concurrent_faults(void)
 			read_copies(fds[i], &after[i]);
 			peer += after[i].to_peer - before[i].to_peer;
 		}
+		/*
+		 * Not asserted: which moves go device to device and which
+		 * lose the race and leave the pages where they are is timing
+		 * (peer-migrate-* check the direct copies themselves).
+		 */
 		igt_info("%" PRIu64 " KiB copied between the devices in %u "
 			 "rounds\n", peer >> 10, CF_JOBS);
-		igt_assert_lte_u64(2 * SZ_64K, peer);
 	}
 
 	/* Exact sums, the last fill of each device, every job's word. */
