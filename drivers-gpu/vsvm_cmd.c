@@ -39,19 +39,20 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
+#include "vsvm_shader.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
 #include "vsvm_vram.h"
 
-#define VSVM_VA_LIMIT	BIT_ULL(VSVM_VA_BITS - 1)
-
-/*
- * Whether the engine must stop the job: 0, -ENODEV once the device was
- * unplugged (drm_dev_unplug() waits for the job to leave), -ETIMEDOUT once
- * the job timed out, -ECANCELED or -ESRCH once its VM was closed
- * (vsvm_vm_closed_errno()).
+/**
+ * vsvm_job_cancelled() - whether the engine must stop a job
+ * @job: the running job
+ *
+ * Return: 0, -ENODEV once the device was unplugged (drm_dev_unplug() waits
+ * for the job to leave), -ETIMEDOUT once the job timed out, -ECANCELED or
+ * -ESRCH once its VM was closed (vsvm_vm_closed_errno()).
  */
-static int vsvm_job_cancelled(struct vsvm_job *job)
+int vsvm_job_cancelled(struct vsvm_job *job)
 {
 	/*
 	 * The job runs inside drm_dev_enter() (vsvm_job_work()), which
@@ -67,36 +68,92 @@ static int vsvm_job_cancelled(struct vsvm_job *job)
 	return 0;
 }
 
-static int vsvm_mem_fail(struct vsvm_job *job, u64 va,
-			 enum vsvm_access access, int err)
+/**
+ * vsvm_job_mem_fail() - record the access a job failed on
+ * @job: the job
+ * @va: the address
+ * @access: the kind of access, or 0 for a failure that is no access
+ * @err: the error
+ *
+ * Return: @err
+ */
+int vsvm_job_mem_fail(struct vsvm_job *job, u64 va, enum vsvm_access access,
+		      int err)
 {
 	job->fault_address = va;
 	job->fault_access = access;
 	return err;
 }
 
-/*
- * Translate @va for @access and map its page. On success the notifier lock
- * is held for reading until vsvm_mem_unmap(), and so is a page the fault
- * handler granted exclusive access to for this access, if any.
+/**
+ * vsvm_mem_translate() - the GPU MMU: the page backing @va for @access
+ * @vm: the VM
+ * @va: the GPU virtual address, below 2^47
+ * @access: the kind of access
+ *
+ * Walks the VM's page table. For VRAM, sets the allocation's accessed bit
+ * (the eviction clock).
+ *
+ * Context: the VM's notifier lock held (vsvm_svm_notifier_lock()); the
+ * page stays valid until it is dropped.
+ * Return: the page, or NULL when the page table does not grant @access
+ * (a GPU page fault).
  */
-static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
-			  enum vsvm_access access, int *err)
+struct page *vsvm_mem_translate(struct vsvm_vm *vm, u64 va,
+				enum vsvm_access access)
 {
-	struct vsvm_vm *vm = job->vm;
 	bool write = access == VSVM_ACCESS_WRITE ||
 		     access == VSVM_ACCESS_ATOMIC;
+	unsigned int shift;
+	u64 pte, addr;
+
+	lockdep_assert_held(vsvm_svm_notifier_lock(vm));
+
+	pte = vsvm_pt_lookup(&vm->pt, va, &shift);
+	if (!(pte & VSVM_PTE_VALID) || (write && !(pte & VSVM_PTE_WRITE)) ||
+	    (access == VSVM_ACCESS_ATOMIC && !(pte & VSVM_PTE_ATOMIC)))
+		return NULL;
+
+	addr = (pte & VSVM_PTE_ADDR_MASK) + (va & (BIT_ULL(shift) - 1));
+	if (pte & VSVM_PTE_PEER)
+		return vmalloc_to_page(vsvm_vram_peer_ptr(addr));
+	if (pte & VSVM_PTE_VRAM) {
+		vsvm_vram_accessed(vm->vdev, addr);
+		return vmalloc_to_page(vsvm_vram_ptr(vm->vdev, addr));
+	}
+	/* a page the mirror got from hmm_range_fault() */
+	return pfn_to_page(PHYS_PFN(addr));
+}
+
+/**
+ * vsvm_mem_map() - translate @va for @access and map its page
+ * @job: the running job
+ * @va: the GPU virtual address
+ * @access: the kind of access
+ * @err: out: the error when the access fails
+ *
+ * Raises GPU page faults (vsvm_fault_raise()) until the page table grants
+ * the access, or the fault fails.
+ *
+ * On success the notifier lock is held for reading until vsvm_mem_unmap(),
+ * and so is a page the fault handler granted exclusive access to for this
+ * access, if any.
+ *
+ * Return: a kernel mapping of @va, or NULL with *@err set.
+ */
+void *vsvm_mem_map(struct vsvm_job *job, u64 va, enum vsvm_access access,
+		   int *err)
+{
+	struct vsvm_vm *vm = job->vm;
 	struct page *held = NULL;
 
 	if (va >= VSVM_VA_LIMIT) {
-		*err = vsvm_mem_fail(job, va, access, -EFAULT);
+		*err = vsvm_job_mem_fail(job, va, access, -EFAULT);
 		return NULL;
 	}
 
 	for (;;) {
-		unsigned int shift;
-		phys_addr_t phys;
-		u64 pte;
+		struct page *page;
 		int ret;
 
 		*err = vsvm_job_cancelled(job);
@@ -104,31 +161,10 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 			break;
 
 		down_read(vsvm_svm_notifier_lock(vm));
-		pte = vsvm_pt_lookup(&vm->pt, va, &shift);
-		if ((pte & VSVM_PTE_VALID) && (!write || (pte & VSVM_PTE_WRITE)) &&
-		    (access != VSVM_ACCESS_ATOMIC || (pte & VSVM_PTE_ATOMIC))) {
-			u64 addr = (pte & VSVM_PTE_ADDR_MASK) +
-				   (va & (BIT_ULL(shift) - 1));
-
+		page = vsvm_mem_translate(vm, va, access);
+		if (page) {
 			job->held_page = held;
-			if (pte & VSVM_PTE_PEER) {
-				void *p = vsvm_vram_peer_ptr(addr);
-
-				return kmap_local_page(vmalloc_to_page(p)) +
-				       offset_in_page(va);
-			}
-			if (pte & VSVM_PTE_VRAM) {
-				void *p = vsvm_vram_ptr(vm->vdev, addr);
-
-				vsvm_vram_accessed(vm->vdev, addr);
-
-				return kmap_local_page(vmalloc_to_page(p)) +
-				       offset_in_page(va);
-			}
-			/* a page the mirror got from hmm_range_fault() */
-			phys = addr;
-			return kmap_local_pfn(PHYS_PFN(phys)) +
-			       offset_in_page(va);
+			return kmap_local_page(page) + offset_in_page(va);
 		}
 		up_read(vsvm_svm_notifier_lock(vm));
 		/* the CPU changed the page since the fault: fault again */
@@ -137,7 +173,7 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 
 		ret = vsvm_fault_raise(vm, va, access, &held);
 		if (ret) {
-			*err = vsvm_mem_fail(job, va, access, ret);
+			*err = vsvm_job_mem_fail(job, va, access, ret);
 			break;
 		}
 		cond_resched();
@@ -146,7 +182,12 @@ static void *vsvm_mem_map(struct vsvm_job *job, u64 va,
 	return NULL;
 }
 
-static void vsvm_mem_unmap(struct vsvm_job *job, void *ptr)
+/**
+ * vsvm_mem_unmap() - end an access vsvm_mem_map() started
+ * @job: the job
+ * @ptr: what vsvm_mem_map() returned
+ */
+void vsvm_mem_unmap(struct vsvm_job *job, void *ptr)
 {
 	kunmap_local(ptr);
 	up_read(vsvm_svm_notifier_lock(job->vm));
@@ -160,8 +201,18 @@ static size_t vsvm_mem_chunk(u64 va, u64 len)
 	return min_t(u64, len, PAGE_SIZE - offset_in_page(va));
 }
 
-static int vsvm_mem_read(struct vsvm_job *job, u64 va, void *buf, u64 len,
-			 enum vsvm_access access)
+/**
+ * vsvm_mem_read() - read GPU memory through the GPU MMU
+ * @job: the running job
+ * @va: the GPU virtual address
+ * @buf: where to copy to
+ * @len: bytes to read
+ * @access: VSVM_ACCESS_READ or VSVM_ACCESS_FETCH
+ *
+ * Return: 0 or the error of the failed access (vsvm_mem_map()).
+ */
+int vsvm_mem_read(struct vsvm_job *job, u64 va, void *buf, u64 len,
+		  enum vsvm_access access)
 {
 	while (len) {
 		size_t n = vsvm_mem_chunk(va, len);
@@ -213,6 +264,7 @@ static bool vsvm_range_ok(u64 va, u64 len)
  * @checksum: DRM_VSVM_CMD_CHECKSUM
  * @wait: DRM_VSVM_CMD_WAIT
  * @timestamp: DRM_VSVM_CMD_TIMESTAMP
+ * @dispatch: DRM_VSVM_CMD_DISPATCH
  */
 union vsvm_cmd {
 	struct drm_vsvm_cmd_header hdr;
@@ -223,6 +275,7 @@ union vsvm_cmd {
 	struct drm_vsvm_cmd_checksum checksum;
 	struct drm_vsvm_cmd_wait wait;
 	struct drm_vsvm_cmd_timestamp timestamp;
+	struct drm_vsvm_cmd_dispatch dispatch;
 };
 
 static const u32 vsvm_cmd_size[] = {
@@ -234,6 +287,7 @@ static const u32 vsvm_cmd_size[] = {
 	[DRM_VSVM_CMD_CHECKSUM] = sizeof(struct drm_vsvm_cmd_checksum),
 	[DRM_VSVM_CMD_WAIT] = sizeof(struct drm_vsvm_cmd_wait),
 	[DRM_VSVM_CMD_TIMESTAMP] = sizeof(struct drm_vsvm_cmd_timestamp),
+	[DRM_VSVM_CMD_DISPATCH] = sizeof(struct drm_vsvm_cmd_dispatch),
 };
 
 static u32 vsvm_cmd_width(const union vsvm_cmd *cmd)
@@ -267,9 +321,9 @@ static int vsvm_cmd_copy(struct vsvm_job *job, const union vsvm_cmd *cmd,
 	int ret;
 
 	if (!vsvm_range_ok(src, len))
-		return vsvm_mem_fail(job, src, VSVM_ACCESS_READ, -EFAULT);
+		return vsvm_job_mem_fail(job, src, VSVM_ACCESS_READ, -EFAULT);
 	if (!vsvm_range_ok(dst, len))
-		return vsvm_mem_fail(job, dst, VSVM_ACCESS_WRITE, -EFAULT);
+		return vsvm_job_mem_fail(job, dst, VSVM_ACCESS_WRITE, -EFAULT);
 
 	while (len) {
 		size_t n = min(vsvm_mem_chunk(src, len), vsvm_mem_chunk(dst, len));
@@ -299,7 +353,7 @@ static int vsvm_cmd_fill(struct vsvm_job *job, const union vsvm_cmd *cmd,
 	if (cmd->fill.pad)
 		return -EINVAL;
 	if (!vsvm_range_ok(dst, len))
-		return vsvm_mem_fail(job, dst, VSVM_ACCESS_WRITE, -EFAULT);
+		return vsvm_job_mem_fail(job, dst, VSVM_ACCESS_WRITE, -EFAULT);
 
 	for (i = 0; i < PAGE_SIZE + 4; i++)
 		bytes[i] = ((u8 *)&pattern)[i % 4];
@@ -374,7 +428,7 @@ static int vsvm_cmd_checksum(struct vsvm_job *job, const union vsvm_cmd *cmd)
 	if (!IS_ALIGNED(cmd->checksum.result, 4))
 		return -EINVAL;
 	if (!vsvm_range_ok(va, len))
-		return vsvm_mem_fail(job, va, VSVM_ACCESS_READ, -EFAULT);
+		return vsvm_job_mem_fail(job, va, VSVM_ACCESS_READ, -EFAULT);
 
 	while (len) {
 		size_t n = vsvm_mem_chunk(va, len);
@@ -458,10 +512,10 @@ static int vsvm_cmd_check_flags(const union vsvm_cmd *cmd)
 }
 
 static int vsvm_cmd_dispatch(struct vsvm_job *job, const union vsvm_cmd *cmd,
-			     void *bounce)
+			     void *bounce, u64 ip)
 {
 	if (vsvm_cmd_check_flags(cmd))
-		return -EINVAL;
+		return vsvm_job_mem_fail(job, ip, 0, -EINVAL);
 
 	switch (cmd->hdr.op) {
 	case DRM_VSVM_CMD_NOP:
@@ -480,6 +534,8 @@ static int vsvm_cmd_dispatch(struct vsvm_job *job, const union vsvm_cmd *cmd,
 		return vsvm_cmd_wait(job, cmd);
 	case DRM_VSVM_CMD_TIMESTAMP:
 		return vsvm_cmd_timestamp(job, cmd);
+	case DRM_VSVM_CMD_DISPATCH:
+		return vsvm_shader_dispatch(job, &cmd->dispatch, ip);
 	default:
 		return -EINVAL;
 	}
@@ -527,15 +583,16 @@ int vsvm_job_execute(struct vsvm_job *job)
 		size = cmd.hdr.op < ARRAY_SIZE(vsvm_cmd_size) ?
 		       vsvm_cmd_size[cmd.hdr.op] : 0;
 		if (!size || size > end - ip) {
-			ret = vsvm_mem_fail(job, ip, 0, -EINVAL);
+			ret = vsvm_job_mem_fail(job, ip, 0, -EINVAL);
 			break;
 		}
 		ret = vsvm_mem_read(job, ip, &cmd, size, VSVM_ACCESS_FETCH);
 		if (ret)
 			break;
-		ret = vsvm_cmd_dispatch(job, &cmd, bounce);
-		if (ret == -EINVAL)
-			vsvm_mem_fail(job, ip, 0, ret);
+		ret = vsvm_cmd_dispatch(job, &cmd, bounce, ip);
+		/* DISPATCH records the command or the instruction itself */
+		if (ret == -EINVAL && cmd.hdr.op != DRM_VSVM_CMD_DISPATCH)
+			vsvm_job_mem_fail(job, ip, 0, ret);
 		if (ret)
 			break;
 		ip += size;

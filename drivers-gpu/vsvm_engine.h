@@ -7,6 +7,7 @@
 #define _VSVM_ENGINE_H_
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/dma-fence.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -15,8 +16,17 @@
 
 #include <drm/gpu_scheduler.h>
 
+#include "vsvm_svm.h"
+
+struct page;
 struct vsvm_device;
 struct vsvm_vm;
+
+/*
+ * GPU addresses at or above this limit (kernel or non-canonical) fault at
+ * once; VSVM_VA_BITS is in vsvm_drv.h.
+ */
+#define VSVM_VA_LIMIT	BIT_ULL(VSVM_VA_BITS - 1)
 
 /**
  * struct vsvm_engine - one engine and its scheduler
@@ -84,5 +94,15 @@ void vsvm_engine_entity_fini(struct vsvm_engine *engine,
 
 /* vsvm_cmd.c */
 int vsvm_job_execute(struct vsvm_job *job);
+int vsvm_job_cancelled(struct vsvm_job *job);
+int vsvm_job_mem_fail(struct vsvm_job *job, u64 va, enum vsvm_access access,
+		      int err);
+struct page *vsvm_mem_translate(struct vsvm_vm *vm, u64 va,
+				enum vsvm_access access);
+void *vsvm_mem_map(struct vsvm_job *job, u64 va, enum vsvm_access access,
+		   int *err);
+void vsvm_mem_unmap(struct vsvm_job *job, void *ptr);
+int vsvm_mem_read(struct vsvm_job *job, u64 va, void *buf, u64 len,
+		  enum vsvm_access access);
 
 #endif /* _VSVM_ENGINE_H_ */

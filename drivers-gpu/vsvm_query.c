@@ -9,6 +9,7 @@
 #include <drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_shader.h"
 
 static void vsvm_query_device_fill(struct vsvm_device *vdev,
 				   struct drm_vsvm_query_device *info)
@@ -25,6 +26,11 @@ static void vsvm_query_device_fill(struct vsvm_device *vdev,
 	info->features = DRM_VSVM_FEATURE_SVM;
 	if (vdev->vram.enabled)
 		info->features |= DRM_VSVM_FEATURE_VRAM;
+	info->features |= DRM_VSVM_FEATURE_DISPATCH;
+	info->isa_version = VSVM_ISA_VERSION;
+	info->max_group_size = VSVM_SHADER_MAX_GROUP;
+	info->max_shared_size = VSVM_SHADER_MAX_SHARED;
+	info->max_private_size = VSVM_SHADER_MAX_PRIVATE;
 	info->device_index = vdev->index;
 	info->num_devices = vdev->num_devices;
 }

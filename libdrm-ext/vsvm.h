@@ -818,6 +818,22 @@ int vsvm_cmdbuf_wait(vsvm_cmdbuf_handle cb, bool is64, uint32_t cond,
  */
 int vsvm_cmdbuf_timestamp(vsvm_cmdbuf_handle cb, uint64_t addr);
 
+/**
+ * Append a DRM_VSVM_CMD_DISPATCH command (struct drm_vsvm_cmd_dispatch):
+ * the shader cores run a vsvm ISA program (vsvm_isa.h) over the work-groups
+ * \p dispatch names. The kernel checks the fields and the program when the
+ * job runs (a bad one fails the job with -EINVAL).
+ *
+ * \param [in] cb        The command buffer.
+ * \param [in] dispatch  The command; its header is set by this function.
+ *
+ * \return 0 on success, or a negative errno:
+ *         -EINVAL if \p cb or \p dispatch is NULL;
+ *         -ENOSPC if the command does not fit; the buffer is unchanged.
+ */
+int vsvm_cmdbuf_dispatch(vsvm_cmdbuf_handle cb,
+			 const struct drm_vsvm_cmd_dispatch *dispatch);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -23,6 +23,7 @@ _Static_assert(VSVM_CMD_SIZE_OK(struct drm_vsvm_cmd_atomic), "cmd size");
 _Static_assert(VSVM_CMD_SIZE_OK(struct drm_vsvm_cmd_checksum), "cmd size");
 _Static_assert(VSVM_CMD_SIZE_OK(struct drm_vsvm_cmd_wait), "cmd size");
 _Static_assert(VSVM_CMD_SIZE_OK(struct drm_vsvm_cmd_timestamp), "cmd size");
+_Static_assert(VSVM_CMD_SIZE_OK(struct drm_vsvm_cmd_dispatch), "cmd size");
 
 vsvm_public int vsvm_cmdbuf_create(size_t capacity, vsvm_cmdbuf_handle *cb)
 {
@@ -225,6 +226,20 @@ vsvm_public int vsvm_cmdbuf_timestamp(vsvm_cmdbuf_handle cb, uint64_t addr)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.hdr.op = DRM_VSVM_CMD_TIMESTAMP;
 	cmd.address = addr;
+
+	return vsvm_cmdbuf_emit(cb, &cmd, sizeof(cmd));
+}
+
+vsvm_public int vsvm_cmdbuf_dispatch(vsvm_cmdbuf_handle cb,
+				     const struct drm_vsvm_cmd_dispatch *dispatch)
+{
+	struct drm_vsvm_cmd_dispatch cmd;
+
+	if (!dispatch)
+		return -EINVAL;
+	cmd = *dispatch;
+	cmd.hdr.op = DRM_VSVM_CMD_DISPATCH;
+	cmd.hdr.flags = 0;
 
 	return vsvm_cmdbuf_emit(cb, &cmd, sizeof(cmd));
 }

@@ -14,8 +14,8 @@ src=$(vsvm_src_dir)
 kver=$(cat "$build/include/config/kernel.release")
 
 # The uapi header goes where it would live upstream; both builds find it
-# as <drm/vsvm_drm.h>.
-cp "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$src/include/uapi/drm/vsvm_drm.h"
+# as <drm/vsvm_drm.h> and <drm/vsvm_isa.h>.
+cp "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$VSVM_TOP/uapi/drm/vsvm_isa.h" "$src/include/uapi/drm/"
 
 sparse=$("$VSVM_TOP/scripts/build-sparse.sh" | tail -n 1)
 
@@ -54,7 +54,7 @@ fi
 stage "module: out-of-tree build"
 oot=$build/vsvm-oot
 rsync -a --delete "$VSVM_TOP/drivers-gpu/" "$oot/"
-install -D -m 0644 "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$oot/uapi/drm/vsvm_drm.h"
+install -D -m 0644 -t "$oot/uapi/drm" "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$VSVM_TOP/uapi/drm/vsvm_isa.h"
 log=$build/vsvm-oot.log
 make -C "$src" O="$build" M="$oot" W=1 CONFIG_DRM_VSVM=m modules >"$log" 2>&1 ||
 	{ cat "$log" >&2; die "out-of-tree build of vsvm failed"; }

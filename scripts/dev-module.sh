@@ -22,7 +22,7 @@ sparse=$("$VSVM_TOP/scripts/build-sparse.sh" | tail -n 1)
 mkdir -p "$dir"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$VSVM_TOP/drivers-gpu/" "$dir/"
-install -D -m 0644 "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$dir/uapi/drm/vsvm_drm.h"
+install -D -m 0644 -t "$dir/uapi/drm" "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$VSVM_TOP/uapi/drm/vsvm_isa.h"
 stage "dev-module: $dir (C=2 W=1)"
 log=$dir/build.log
 make -C "$src" O="$build" M="$dir" C=2 CHECK="$sparse" W=1 \

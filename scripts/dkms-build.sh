@@ -18,7 +18,7 @@ root=$1 ksrc=$2
 # the driver reports the uapi version (vsvm_drv.h)
 major=$(sed -n 's/^#define VSVM_UAPI_MAJOR *//p' "$VSVM_TOP/uapi/drm/vsvm_drm.h")
 minor=$(sed -n 's/^#define VSVM_UAPI_MINOR *//p' "$VSVM_TOP/uapi/drm/vsvm_drm.h")
-hash=$(cat "$VSVM_TOP"/drivers-gpu/* "$VSVM_TOP/uapi/drm/vsvm_drm.h" | sha256sum | cut -c1-8)
+hash=$(cat "$VSVM_TOP"/drivers-gpu/* "$VSVM_TOP"/uapi/drm/vsvm_*.h | sha256sum | cut -c1-8)
 ver=$major.$minor+$hash
 usr=$root/usr/src/vsvm-$ver
 
@@ -34,7 +34,7 @@ if ! in_root "$root" dkms status -m vsvm -v "$ver" -k "$VSVM_STOCK_KREL" | grep 
 	rm -rf "$usr"
 	mkdir -p "$usr/uapi/drm"
 	cp "$VSVM_TOP"/drivers-gpu/* "$usr/"
-	cp "$VSVM_TOP/uapi/drm/vsvm_drm.h" "$usr/uapi/drm/"
+	cp "$VSVM_TOP"/uapi/drm/vsvm_*.h "$usr/uapi/drm/"
 	sed -i "s/@VERSION@/$ver/" "$usr/dkms.conf"
 	in_root "$root" dkms remove -m vsvm -v "$ver" --all >/dev/null 2>&1 || true
 	log=$VSVM_CACHE/dkms.log

@@ -49,6 +49,7 @@
 #include <xf86drm.h>
 
 #include "vsvm.h"
+#include "vsvm_isa.h"
 #include "vsvm_kmsg.h"
 
 #ifndef DRM_IOCTL_SET_CLIENT_NAME
@@ -116,7 +117,7 @@ struct fuzz {
 	unsigned int fail_errno, fail_efault, fail_device, fail_kmsg;
 	char first_fail[512];
 	struct op_stat *stat;
-	uint64_t cmd_count[9];
+	uint64_t cmd_count[10];
 };
 
 enum { MODE_VALID, MODE_FIELD, MODE_FLIP, MODE_RANDOM };
@@ -598,6 +599,118 @@ static uint64_t gpu_size(struct fuzz *f)
 	return 1 + below(f, chance(f, 4) ? 256 * KIB : 4 * KIB);
 }
 
+/* Room for the random programs of DISPATCH, at the end of the scratch. */
+#define PROG_MAX	64
+#define PROG_AREA(f)	((f)->a.scr + SCR_SIZE - 4 * KIB)
+
+/*
+ * A random program of the vsvm ISA: mostly well-formed instructions with
+ * random operands (registers holding scratch addresses now and then, so
+ * that loads, stores and atomics reach memory), control flow mostly
+ * balanced, now and then a malformed field. No LOOP: nothing here can run
+ * for long. Returns the size in bytes.
+ */
+static uint32_t gen_program(struct fuzz *f)
+{
+	static const uint8_t isa_ops[] = {
+		DRM_VSVM_ISA_OP_NOP, DRM_VSVM_ISA_OP_END, DRM_VSVM_ISA_OP_IF,
+		DRM_VSVM_ISA_OP_ELSE, DRM_VSVM_ISA_OP_ENDIF,
+		DRM_VSVM_ISA_OP_BARRIER, DRM_VSVM_ISA_OP_MOV,
+		DRM_VSVM_ISA_OP_MOVI, DRM_VSVM_ISA_OP_SREG, DRM_VSVM_ISA_OP_SEL,
+		DRM_VSVM_ISA_OP_ADD, DRM_VSVM_ISA_OP_MUL, DRM_VSVM_ISA_OP_DIV,
+		DRM_VSVM_ISA_OP_REM, DRM_VSVM_ISA_OP_SHR, DRM_VSVM_ISA_OP_MULHI,
+		DRM_VSVM_ISA_OP_NEG, DRM_VSVM_ISA_OP_SLT, DRM_VSVM_ISA_OP_CVT,
+		DRM_VSVM_ISA_OP_FADD, DRM_VSVM_ISA_OP_FDIV, DRM_VSVM_ISA_OP_FSQRT,
+		DRM_VSVM_ISA_OP_LD, DRM_VSVM_ISA_OP_ST, DRM_VSVM_ISA_OP_LDS,
+		DRM_VSVM_ISA_OP_STS, DRM_VSVM_ISA_OP_LDP, DRM_VSVM_ISA_OP_STP,
+		DRM_VSVM_ISA_OP_ATOM, DRM_VSVM_ISA_OP_ATOMS,
+	};
+	struct drm_vsvm_isa_inst *prog = (void *)PROG_AREA(f);
+	unsigned int n = 1 + below(f, PROG_MAX - 8), depth = 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct drm_vsvm_isa_inst *in = &prog[i];
+		uint8_t op = isa_ops[below(f, sizeof(isa_ops))];
+
+		memset(in, 0, sizeof(*in));
+		if ((op == DRM_VSVM_ISA_OP_ELSE || op == DRM_VSVM_ISA_OP_ENDIF) &&
+		    !depth && !chance(f, 16))
+			op = DRM_VSVM_ISA_OP_NOP;
+		in->op = op;
+		if (op == DRM_VSVM_ISA_OP_IF) {
+			in->src0 = below(f, 8);
+			depth++;
+		} else if (op == DRM_VSVM_ISA_OP_ENDIF && depth) {
+			depth--;
+		} else if (op >= DRM_VSVM_ISA_OP_MOV) {
+			in->type = op == DRM_VSVM_ISA_OP_MOV ||
+				   op == DRM_VSVM_ISA_OP_MOVI ||
+				   op == DRM_VSVM_ISA_OP_SREG ||
+				   op == DRM_VSVM_ISA_OP_SEL ? 0 :
+				   1 + below(f, 9);
+			in->dst = below(f, 8);
+			in->src0 = below(f, 8);
+			in->src1 = below(f, 8);
+			if (op == DRM_VSVM_ISA_OP_SEL)
+				in->src2 = below(f, 8);
+		}
+		switch (op) {
+		case DRM_VSVM_ISA_OP_MOVI:
+			in->src0 = in->src1 = 0;
+			in->imm = chance(f, 2) ? gpu_addr(f, 8, 8) :
+						 interesting64(f);
+			break;
+		case DRM_VSVM_ISA_OP_SREG:
+			in->src0 = in->src1 = 0;
+			in->imm = 1 + below(f, DRM_VSVM_ISA_SR_COUNT - 1);
+			break;
+		case DRM_VSVM_ISA_OP_MOV:
+		case DRM_VSVM_ISA_OP_NEG:
+		case DRM_VSVM_ISA_OP_FSQRT:
+			in->src1 = 0;
+			break;
+		case DRM_VSVM_ISA_OP_CVT:
+			in->src1 = 0;
+			in->imm = 1 + below(f, 9);
+			break;
+		case DRM_VSVM_ISA_OP_LD:
+		case DRM_VSVM_ISA_OP_LDS:
+		case DRM_VSVM_ISA_OP_LDP:
+			in->src1 = 0;
+			in->imm = below(f, 64) * 8;
+			break;
+		case DRM_VSVM_ISA_OP_ST:
+		case DRM_VSVM_ISA_OP_STS:
+		case DRM_VSVM_ISA_OP_STP:
+			in->dst = 0;
+			in->imm = below(f, 64) * 8;
+			break;
+		case DRM_VSVM_ISA_OP_ATOM:
+		case DRM_VSVM_ISA_OP_ATOMS:
+			in->type = 5 + below(f, 4);
+			in->flags = DRM_VSVM_ISA_ATOMIC(1 + below(f, 8));
+			if ((in->flags >> 8) == DRM_VSVM_ISA_ATOMIC_CMPXCHG)
+				in->src2 = below(f, 8);
+			break;
+		default:
+			if (op >= DRM_VSVM_ISA_OP_ADD && chance(f, 4)) {
+				in->src1 = 0;
+				in->flags = DRM_VSVM_ISA_IMM;
+				in->imm = below(f, 64);
+			}
+			break;
+		}
+		/* now and then, one field of one instruction goes bad */
+		if (chance(f, 64))
+			((uint8_t *)in)[below(f, sizeof(*in))] ^= 1u << below(f, 8);
+	}
+	while (depth--)
+		prog[n++].op = DRM_VSVM_ISA_OP_ENDIF;
+	if (!chance(f, 16))
+		prog[n++] = (struct drm_vsvm_isa_inst){ .op = DRM_VSVM_ISA_OP_END };
+	return n * sizeof(*prog);
+}
+
 /*
  * Append one random command at @p (8-byte aligned), at most @room bytes.
  * Returns its size, or 0 when it does not fit.
@@ -613,8 +726,9 @@ static size_t gen_cmd(struct fuzz *f, uint8_t *p, size_t room)
 		struct drm_vsvm_cmd_checksum checksum;
 		struct drm_vsvm_cmd_wait wait;
 		struct drm_vsvm_cmd_timestamp ts;
+		struct drm_vsvm_cmd_dispatch dispatch;
 	} c;
-	uint32_t op = 1 + below(f, 8);
+	uint32_t op = 1 + below(f, 9);
 	bool is64 = chance(f, 2);
 	uint64_t *word;
 	size_t size;
@@ -682,10 +796,32 @@ static size_t gen_cmd(struct fuzz *f, uint8_t *p, size_t room)
 			c.wait.cond = DRM_VSVM_WAIT_NEQ;
 		size = sizeof(c.wait);
 		break;
-	default:
+	case DRM_VSVM_CMD_TIMESTAMP:
 		c.hdr.flags = 0;
 		c.ts.address = gpu_addr(f, 8, 8);
 		size = sizeof(c.ts);
+		break;
+	default:
+		c.hdr.flags = 0;
+		c.dispatch.program = (uintptr_t)PROG_AREA(f);
+		c.dispatch.program_size = gen_program(f);
+		if (chance(f, 32))
+			c.dispatch.program = gpu_addr(f, 16, 16);
+		c.dispatch.args = gpu_addr(f, 8, 8);
+		c.dispatch.grid[0] = 1 + below(f, 4);
+		c.dispatch.grid[1] = 1 + below(f, 2);
+		c.dispatch.grid[2] = 1;
+		c.dispatch.group_size[0] = 1 + below(f, 64);
+		c.dispatch.group_size[1] = 1 + below(f, 2);
+		c.dispatch.group_size[2] = 1;
+		c.dispatch.group_count = c.dispatch.grid[0] * c.dispatch.grid[1];
+		c.dispatch.shared_size = below(f, 4) * 1024;
+		c.dispatch.private_size = below(f, 4) * 64;
+		if (chance(f, 16))
+			c.dispatch.group_first = below(f, 4);
+		if (chance(f, 32))
+			c.dispatch.grid[below(f, 3)] = interesting32(f);
+		size = sizeof(c.dispatch);
 		break;
 	}
 	if (size > room)
@@ -1521,11 +1657,11 @@ int main(int argc, char **argv)
 		total_ok += stats[i].ok;
 	}
 	printf("vsvm_fuzz:   commands:");
-	for (i = 1; i <= 8; i++) {
+	for (i = 1; i <= 9; i++) {
 		printf(" %" PRIu64, f.cmd_count[i]);
 		uncovered += !f.cmd_count[i];
 	}
-	printf(" (NOP WRITE COPY FILL ATOMIC CHECKSUM WAIT TIMESTAMP)\n");
+	printf(" (NOP WRITE COPY FILL ATOMIC CHECKSUM WAIT TIMESTAMP DISPATCH)\n");
 
 #define VERDICT(name, bad, fmt, ...)					\
 	do {								\
@@ -1538,7 +1674,7 @@ int main(int argc, char **argv)
 		f.fail_efault);
 	VERDICT("device", f.fail_device, "(%u failed checks)", f.fail_device);
 	VERDICT("kmsg", f.fail_kmsg, "(%u iterations logged)", f.fail_kmsg);
-	VERDICT("coverage", uncovered, "(%u of %zu ops and 8 commands not run, %" PRIu64 " ioctls succeeded)",
+	VERDICT("coverage", uncovered, "(%u of %zu ops and 9 commands not run, %" PRIu64 " ioctls succeeded)",
 		uncovered, NUM_OPS, total_ok);
 	if (f.first_fail[0])
 		printf("vsvm_fuzz: first failure: %s\n", f.first_fail);

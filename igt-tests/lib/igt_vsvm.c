@@ -1232,6 +1232,26 @@ uint64_t vsvm_emit_timestamp(struct vsvm_cmdbuf *cb, uint64_t address)
 }
 
 /**
+ * vsvm_emit_dispatch:
+ * @cb: the command buffer
+ * @dispatch: the command, its header included (as given: malformed ones
+ *	too)
+ *
+ * Emits DRM_VSVM_CMD_DISPATCH.
+ *
+ * Returns: the GPU address of the command.
+ */
+uint64_t vsvm_emit_dispatch(struct vsvm_cmdbuf *cb,
+			    const struct drm_vsvm_cmd_dispatch *dispatch)
+{
+	struct drm_vsvm_cmd_dispatch *cmd = vsvm_cmdbuf_emit(cb, sizeof(*cmd));
+
+	*cmd = *dispatch;
+
+	return cmd_address(cb, cmd);
+}
+
+/**
  * __vsvm_exec_submit:
  * @fd: a vsvm DRM file descriptor
  * @vm_id: the VM

@@ -128,6 +128,8 @@ uint64_t vsvm_emit_checksum(struct vsvm_cmdbuf *cb, uint64_t address,
 uint64_t vsvm_emit_wait(struct vsvm_cmdbuf *cb, bool is64, uint64_t address,
 			uint64_t value, uint64_t mask, uint32_t cond);
 uint64_t vsvm_emit_timestamp(struct vsvm_cmdbuf *cb, uint64_t address);
+uint64_t vsvm_emit_dispatch(struct vsvm_cmdbuf *cb,
+			    const struct drm_vsvm_cmd_dispatch *dispatch);
 
 static inline struct drm_vsvm_sync vsvm_sync_wait(uint32_t handle)
 {

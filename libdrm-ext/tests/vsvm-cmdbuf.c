@@ -293,7 +293,41 @@ static void test_encoding(vsvm_cmdbuf_handle cb)
 		off += 16;
 	}
 
-	check_eq(off, 8 + 2 * 24 + 2 * 32 + 2 * 48 + 32 + 2 * 40 + 16);
+	/* DISPATCH: the fields as given, the header set */
+	{
+		struct drm_vsvm_cmd_dispatch in = {
+			.hdr = { .op = 0x77, .flags = 5 },
+			.program = ADDR, .program_size = 64,
+			.shared_size = 256, .args = ADDR2,
+			.grid = { 4, 2, 1 }, .group_size = { 64, 1, 1 },
+			.group_first = 1, .group_count = 7,
+			.private_size = 16, .global_offset = { 1, 2, 3 },
+		};
+
+		check_eq(sizeof(in), 96);
+		check_eq(vsvm_cmdbuf_dispatch(cb, &in), 0);
+		check_eq(vsvm_cmdbuf_size(cb), off + 96);
+		p = cmd_ptr(cb, off);
+		check_eq(le32(p), DRM_VSVM_CMD_DISPATCH);
+		check_eq(le32(p + 4), 0);
+		check_eq(le64(p + 8), ADDR);
+		check_eq(le32(p + 16), 64);
+		check_eq(le32(p + 20), 256);
+		check_eq(le64(p + 24), ADDR2);
+		check_eq(le32(p + 32), 4);
+		check_eq(le32(p + 36), 2);
+		check_eq(le32(p + 40), 1);
+		check_eq(le32(p + 44), 64);
+		check_eq(le32(p + 56), 1);
+		check_eq(le32(p + 60), 7);
+		check_eq(le32(p + 64), 16);
+		check_eq(le32(p + 68), 0);
+		check_eq(le64(p + 72), 1);
+		check_eq(le64(p + 88), 3);
+		off += 96;
+	}
+
+	check_eq(off, 8 + 2 * 24 + 2 * 32 + 2 * 48 + 32 + 2 * 40 + 16 + 96);
 	check_eq(vsvm_cmdbuf_size(cb), off);
 }
 
@@ -420,6 +454,8 @@ static void test_null(void)
 	check_eq(vsvm_cmdbuf_wait(NULL, false, DRM_VSVM_WAIT_EQ, ADDR, 0, 0),
 		 -EINVAL);
 	check_eq(vsvm_cmdbuf_timestamp(NULL, ADDR), -EINVAL);
+	check_eq(vsvm_cmdbuf_dispatch(NULL, &(struct drm_vsvm_cmd_dispatch){}),
+		 -EINVAL);
 	vsvm_cmdbuf_reset(NULL);
 	vsvm_cmdbuf_destroy(NULL);
 }

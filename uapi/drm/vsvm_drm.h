@@ -98,6 +98,9 @@ extern "C" {
  *   a GPU reaches pages in another device's VRAM in place
  *   (DRM_VSVM_RESIDENCY_PEER), and migrations to VRAM move them from
  *   there directly.
+ * - 0.8: shader cores: &DRM_VSVM_CMD_DISPATCH runs programs in the vsvm
+ *   ISA (vsvm_isa.h) over a grid of work-groups; &DRM_VSVM_FEATURE_DISPATCH,
+ *   &drm_vsvm_query_device.isa_version and the dispatch limits.
  */
 
 /**
@@ -141,7 +144,7 @@ extern "C" {
 /** @VSVM_UAPI_MAJOR: major version of this interface */
 #define VSVM_UAPI_MAJOR 0
 /** @VSVM_UAPI_MINOR: minor version of this interface */
-#define VSVM_UAPI_MINOR 7
+#define VSVM_UAPI_MINOR 8
 
 /*
  * ioctl numbers: compact from DRM_COMMAND_BASE, no holes.
@@ -223,6 +226,7 @@ struct drm_vsvm_query_device {
 	 */
 #define DRM_VSVM_FEATURE_SVM		0x1
 #define DRM_VSVM_FEATURE_VRAM		0x2
+#define DRM_VSVM_FEATURE_DISPATCH	0x4
 	__u32 features;
 
 	/**
@@ -239,8 +243,33 @@ struct drm_vsvm_query_device {
 	 */
 	__u32 num_devices;
 
+	/**
+	 * @isa_version: version of the shader cores' ISA (vsvm_isa.h),
+	 * DRM_VSVM_ISA_VERSION(major, minor), with
+	 * &DRM_VSVM_FEATURE_DISPATCH; 0 without shader cores (uapi 0.8)
+	 */
+	__u32 isa_version;
+
+	/**
+	 * @max_group_size: most work-items in one work-group of
+	 * &DRM_VSVM_CMD_DISPATCH (uapi 0.8)
+	 */
+	__u32 max_group_size;
+
+	/**
+	 * @max_shared_size: most bytes of shared memory per work-group
+	 * (uapi 0.8)
+	 */
+	__u32 max_shared_size;
+
+	/**
+	 * @max_private_size: most bytes of private memory per work-item
+	 * (uapi 0.8)
+	 */
+	__u32 max_private_size;
+
 	/** @reserved: reserved for future use, zero */
-	__u64 reserved[3];
+	__u64 reserved;
 };
 
 /** @DRM_VSVM_QUERY_DEVICE: device information, &struct drm_vsvm_query_device */
@@ -395,6 +424,8 @@ struct drm_vsvm_sync {
 #define DRM_VSVM_CMD_WAIT		7
 /** @DRM_VSVM_CMD_TIMESTAMP: &struct drm_vsvm_cmd_timestamp */
 #define DRM_VSVM_CMD_TIMESTAMP		8
+/** @DRM_VSVM_CMD_DISPATCH: &struct drm_vsvm_cmd_dispatch (uapi 0.8) */
+#define DRM_VSVM_CMD_DISPATCH		9
 
 /**
  * struct drm_vsvm_cmd_header - first 8 bytes of every command
@@ -554,6 +585,50 @@ struct drm_vsvm_cmd_timestamp {
 	struct drm_vsvm_cmd_header hdr;
 	/** @address: where to write the __u64 timestamp, 8-byte aligned */
 	__u64 address;
+};
+
+/**
+ * struct drm_vsvm_cmd_dispatch - run a program over a grid of work-groups
+ *
+ * Runs the program at @program (vsvm ISA, vsvm_isa.h; fetched through the
+ * GPU MMU like the command buffer, and checked as a whole first) for every
+ * work-item of the work-groups @group_first to @group_first + @group_count
+ * - 1, in linear group order (x fastest) over a grid of @grid work-groups
+ * of @group_size work-items each. The command ends when every work-item
+ * has ended; the first error ends the job. No flags.
+ *
+ * Invalid fields fail the job with -EINVAL: a grid or group dimension of
+ * 0, more than &drm_vsvm_query_device.max_group_size work-items per group,
+ * more shared or private memory than the limits, a group range outside
+ * the grid, a program address not 16-byte aligned, a program size of 0,
+ * not a multiple of 16 or above &DRM_VSVM_ISA_MAX_PROGRAM, a non-zero
+ * @pad.
+ */
+struct drm_vsvm_cmd_dispatch {
+	/** @hdr: op &DRM_VSVM_CMD_DISPATCH */
+	struct drm_vsvm_cmd_header hdr;
+	/** @program: address of the first instruction, 16-byte aligned */
+	__u64 program;
+	/** @program_size: size of the program in bytes */
+	__u32 program_size;
+	/** @shared_size: bytes of shared memory per work-group */
+	__u32 shared_size;
+	/** @args: any 64-bit value, read by SREG ARGS (an argument buffer) */
+	__u64 args;
+	/** @grid: number of work-groups in x, y and z */
+	__u32 grid[3];
+	/** @group_size: work-items per work-group in x, y and z */
+	__u32 group_size[3];
+	/** @group_first: linear index of the first work-group to run */
+	__u32 group_first;
+	/** @group_count: number of work-groups to run, at least 1 */
+	__u32 group_count;
+	/** @private_size: bytes of private memory per work-item */
+	__u32 private_size;
+	/** @pad: MBZ */
+	__u32 pad;
+	/** @global_offset: added to the global id in x, y and z */
+	__u64 global_offset[3];
 };
 
 /**
@@ -772,7 +847,11 @@ struct drm_vsvm_vm_error {
 
 	/**
 	 * @access: DRM_VSVM_ACCESS_* kind of the failed access (out), 0 when
-	 * the failure was not a memory access (e.g. a timeout)
+	 * the failure was not a memory access (e.g. a timeout). From uapi
+	 * 0.8, -EINVAL with DRM_VSVM_ACCESS_FETCH names an instruction of a
+	 * DISPATCH program that is malformed or cannot execute (a BARRIER
+	 * reached by part of a wave, a shared or private access out of
+	 * bounds) at @address.
 	 */
 #define DRM_VSVM_ACCESS_READ		1
 #define DRM_VSVM_ACCESS_WRITE		2

@@ -23,7 +23,8 @@ IGT_TEST_DESCRIPTION("Basic checks of the vsvm uapi: the device query, its "
 		     "input validation, and DRM syncobjs on a vsvm render node.");
 
 /* Feature bits defined by the uapi (0.2: SVM, 0.3: VRAM). */
-#define VSVM_KNOWN_FEATURES	(DRM_VSVM_FEATURE_SVM | DRM_VSVM_FEATURE_VRAM)
+#define VSVM_KNOWN_FEATURES	(DRM_VSVM_FEATURE_SVM | DRM_VSVM_FEATURE_VRAM | \
+				 DRM_VSVM_FEATURE_DISPATCH)
 
 #define VSVM_KNOWN_PAGE_SIZES	(DRM_VSVM_PAGE_SIZE_4K | \
 				 DRM_VSVM_PAGE_SIZE_64K | \
@@ -130,8 +131,7 @@ static void test_query_device(int fd)
 	if (dev.uapi_minor >= 2)
 		igt_assert(dev.features & DRM_VSVM_FEATURE_SVM);
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(dev.reserved); i++)
-		igt_assert_eq_u64(dev.reserved[i], 0);
+	igt_assert_eq_u64(dev.reserved, 0);
 }
 
 static void test_query_size(int fd)
