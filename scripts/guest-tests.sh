@@ -48,8 +48,19 @@ section() { echo "=== $* ($(cut -d' ' -f1 /proc/uptime)s)"; }
 
 section "hmm-tests against test_hmm"
 echo 64 > /proc/sys/vm/nr_hugepages
+# Under KASAN the THP benchmark is not run: its 120 s kselftest limit kills
+# it in the middle of a migration, and test_hmm's release then evicts the
+# dead process's device pages, which KASAN reports as a slab-use-after-free
+# of the freed anon_vma in rmap_walk_anon() (remove_migration_ptes() from
+# migrate_device_finalize(), dmirror_device_evict_chunk()): a bug of 7.3.4's
+# test_hmm / migrate_device found by this lane (README, Known failures).
+hmm_args=()
+if [ "$lane" = kasan ]; then
+	hmm_args=(-T benchmark_thp_migration)
+	echo "XFAIL hmm-tests/hmm.hmm_device_private.benchmark_thp_migration (not run under KASAN: killed at its timeout, test_hmm's release then uses the dead process's freed anon_vma; kernel bug, README Known failures)" >>"$res"
+fi
 if $modprobe test_hmm; then
-	timeout 1200 "$bdir/hmm-tests" 2>&1 | tee "$VSVM_OUT/hmm-tests.log" |
+	timeout 1200 "$bdir/hmm-tests" "${hmm_args[@]}" 2>&1 | tee "$VSVM_OUT/hmm-tests.log" |
 		grep -E '^(not )?ok |^# (FAIL|PASS|Totals)'
 	# test_hmm stays loaded: its unload leaks its device names (kmemleak),
 	# a bug of the kernel's test driver, not of what we test.
@@ -91,8 +102,14 @@ section "vsvm: load"
 # the timeout from the module parameter.
 # Two devices in every lane: every test runs on device 0 beside a second
 # one, and vsvm_multi runs across both (peer access and migration).
+# KASAN slows the guest down further: a 4x overcommit job there takes
+# longer than 6 s (seen: -ETIMEDOUT in vsvm_vram@overcommit).
 vsvm_params=num_devices=2
-[ "$lane" = stock ] || vsvm_params+=" job_timeout_ms=6000"
+case $lane in
+stock) ;;
+kasan) vsvm_params+=" job_timeout_ms=20000" ;;
+*) vsvm_params+=" job_timeout_ms=6000" ;;
+esac
 
 # Module parameters out of bounds fail the load, with a message.
 section "vsvm: parameter checks"
