@@ -258,7 +258,7 @@ if [ -n "$RUN_TESTS" ]; then
 		name=$(basename "$t" .c)
 		stage "rusticl test: $name"
 		# /tmp is the root's own tmpfs, new for each in_root
-		rrun sh -c "gcc -O2 -Wall -Werror -o /tmp/$name $t -lOpenCL && env $env_line /tmp/$name" >&2 ||
+		rrun sh -c "gcc -O2 -Wall -Werror -o /tmp/$name $t -lOpenCL -lm && env $env_line /tmp/$name" >&2 ||
 			die "$name failed"
 	done
 fi

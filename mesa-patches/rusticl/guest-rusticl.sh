@@ -13,7 +13,9 @@
 # $VSVM_CACHE/rusticl-current.env) with the guest's /dev, /proc, /sys and a
 # tmpfs /tmp, lists the OpenCL devices, and builds and runs every
 # mesa-patches/rusticl/tests/*.c on vsvm and, to compare, on llvmpipe.
-# One line per run: PASS|FAIL|SKIP rusticl/<test>@<device> (<seconds>).
+# One line per run: PASS|FAIL|SKIP rusticl/<test>@<run> (<seconds>), the
+# runs being vsvm, llvmpipe and vsvm-engines4 (vsvm, launches spread over
+# four engines: VSVM_ENGINES=4).
 set -uo pipefail
 
 CACHE=${VSVM_CACHE:-/var/cache/vsvm}
@@ -49,22 +51,25 @@ grep -q 'Device Name *vsvm' "$OUT/rusticl-clinfo.txt" || { echo "FAIL rusticl/cl
 
 for t in "$TOP"/mesa-patches/rusticl/tests/*.c; do
 	name=$(basename "$t" .c)
-	in_root gcc -O2 -Wall -Werror -o "/tmp/$name" "$t" -lOpenCL ||
+	in_root gcc -O2 -Wall -Werror -o "/tmp/$name" "$t" -lOpenCL -lm ||
 		{ echo "FAIL rusticl/$name (build)"; rc=1; continue; }
-	for dev in vsvm llvmpipe; do
-		echo "== $name on $dev"
+	for run in vsvm llvmpipe vsvm-engines4; do
+		dev=${run%%-*}
+		extra=
+		[ "$run" = vsvm-engines4 ] && extra=VSVM_ENGINES=4
+		echo "== $name on $run"
 		t0=$(date +%s%N)
-		in_root RUSTICL_ENABLE=$dev CL_TEST_DEVICE=$dev SVM_VADD_DEVICE=$dev \
+		in_root RUSTICL_ENABLE=$dev CL_TEST_DEVICE=$dev SVM_VADD_DEVICE=$dev $extra \
 			${VSVM_DEBUG:+VSVM_DEBUG=$VSVM_DEBUG} \
-			timeout "${TEST_TIMEOUT:-900}" "/tmp/$name" > "$OUT/rusticl-$name-$dev.log" 2>&1
+			timeout "${TEST_TIMEOUT:-900}" "/tmp/$name" > "$OUT/rusticl-$name-$run.log" 2>&1
 		st=$?
 		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 		secs=$((ms / 1000)).$(printf '%03d' $((ms % 1000)))
-		tail -n 30 "$OUT/rusticl-$name-$dev.log"
+		tail -n 30 "$OUT/rusticl-$name-$run.log"
 		case $st in
-		0) echo "PASS rusticl/$name@$dev (${secs}s)" ;;
-		77) echo "SKIP rusticl/$name@$dev" ;;
-		*) echo "FAIL rusticl/$name@$dev (status $st, ${secs}s)"; rc=1 ;;
+		0) echo "PASS rusticl/$name@$run (${secs}s)" ;;
+		77) echo "SKIP rusticl/$name@$run" ;;
+		*) echo "FAIL rusticl/$name@$run (status $st, ${secs}s)"; rc=1 ;;
 		esac
 	done
 done
