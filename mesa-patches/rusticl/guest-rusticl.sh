@@ -33,9 +33,11 @@ if [ -n "${VSVM_MODROOT:-}" ] && ! grep -q '^vsvm ' /proc/modules; then
 fi
 ls -l /dev/dri/ || exit 1
 
-# The chroot: the guest's /dev, /proc and /sys, a tmpfs /tmp.
+# The chroot: the guest's /dev, /proc and /sys, a tmpfs /tmp, the checkout
+# (its mount point was made by the host's in_root).
 for d in proc sys dev; do mount --rbind /$d "$ROOT/$d" || exit 1; done
 mount -t tmpfs tmpfs "$ROOT/tmp" || exit 1
+mount --bind "$TOP" "$ROOT$TOP" || exit 1
 in_root() {
 	chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 \
 		$(cat "$ENV_FILE" | grep -v '^RUSTICL_ENABLE=') "$@"
@@ -74,5 +76,5 @@ for t in "$TOP"/mesa-patches/rusticl/tests/*.c; do
 	done
 done
 dmesg | grep -i vsvm | tail -n 20
-umount -R "$ROOT/proc" "$ROOT/sys" "$ROOT/dev" "$ROOT/tmp" 2>/dev/null
+umount -R "$ROOT/proc" "$ROOT/sys" "$ROOT/dev" "$ROOT/tmp" "$ROOT$TOP" 2>/dev/null
 exit $rc
