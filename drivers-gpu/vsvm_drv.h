@@ -56,6 +56,9 @@
 #define VSVM_STAT_BYTES_TO_PEER		DRM_VSVM_STAT_COUNT
 #define VSVM_STAT_COUNT			(DRM_VSVM_STAT_COUNT + 1)
 
+/* How many of a VM's counters fdinfo shows (vsvm_show_fdinfo()) */
+#define VSVM_FDINFO_STATS		3
+
 struct drm_pagemap;
 struct drm_printer;
 struct faux_device;
@@ -117,11 +120,14 @@ struct vsvm_device {
  * @busy_ns_closed: engine time of the file's VMs that were closed, in ns;
  *	under the lock of @vms, so that fdinfo never sees it counted twice or
  *	not at all
+ * @stats_closed: the counters fdinfo shows (vsvm_show_fdinfo()), summed
+ *	over the file's VMs that were closed; under the lock of @vms too
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
 	struct xarray vms;
 	u64 busy_ns_closed;
+	u64 stats_closed[VSVM_FDINFO_STATS];
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)

@@ -225,6 +225,37 @@ static void vsvm_vm_close(struct vsvm_vm *vm)
 	vsvm_vm_put(vm);
 }
 
+/*
+ * The VM counters a client's fdinfo shows, as driver-specific keys
+ * (Documentation/gpu/drm-usage-stats.rst: prefixed with the driver's name):
+ * generic tools and tests of userspace drivers (Mesa's, which own the VMs
+ * of a process) read there that GPU work went through the GPU MMU.
+ */
+static const struct {
+	const char *key;
+	unsigned int idx;
+} vsvm_fdinfo_stats[VSVM_FDINFO_STATS] = {
+	{ "vsvm-gpu-faults", DRM_VSVM_STAT_FAULTS },
+	{ "vsvm-bytes-to-vram", DRM_VSVM_STAT_BYTES_TO_VRAM },
+	{ "vsvm-bytes-to-system", DRM_VSVM_STAT_BYTES_TO_SYSTEM },
+};
+
+/*
+ * Fold the fdinfo counters of a VM that leaves its file's table into the
+ * file's sums. Called with the lock of @vfile->vms held, in the same
+ * section that erases the VM, so fdinfo counts it exactly once.
+ */
+static void vsvm_file_retire_vm(struct vsvm_file *vfile, struct vsvm_vm *vm)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vfile->vms.xa_lock);
+	vfile->busy_ns_closed += atomic64_read(&vm->busy_ns);
+	for (i = 0; i < VSVM_FDINFO_STATS; i++)
+		vfile->stats_closed[i] +=
+			atomic64_read(&vm->stats[vsvm_fdinfo_stats[i].idx]);
+}
+
 /**
  * vsvm_vm_close_all() - close every VM of a file that is going away
  * @vfile: the file
@@ -237,7 +268,7 @@ void vsvm_vm_close_all(struct vsvm_file *vfile)
 	xa_for_each(&vfile->vms, id, vm) {
 		xa_lock(&vfile->vms);
 		__xa_erase(&vfile->vms, id);
-		vfile->busy_ns_closed += atomic64_read(&vm->busy_ns);
+		vsvm_file_retire_vm(vfile, vm);
 		xa_unlock(&vfile->vms);
 		vsvm_vm_close(vm);
 	}
@@ -446,7 +477,7 @@ int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
 		ret = -EACCES;
 	} else {
 		__xa_erase(&vfile->vms, args->vm_id);
-		vfile->busy_ns_closed += atomic64_read(&vm->busy_ns);
+		vsvm_file_retire_vm(vfile, vm);
 	}
 	xa_unlock(&vfile->vms);
 	if (!ret)
@@ -564,6 +595,10 @@ int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
  * - drm-engine-compute: time in ns the engines spent running jobs of the
  *   file's VMs, those closed included; all engines are of one class, and
  *   drm-engine-capacity-compute is their number.
+ * - vsvm-gpu-faults, vsvm-bytes-to-vram, vsvm-bytes-to-system: the VM
+ *   counters of the same name (DRM_VSVM_STAT_FAULTS, _BYTES_TO_VRAM,
+ *   _BYTES_TO_SYSTEM) summed over the file's VMs, those closed included.
+ *   They are the file's own, as the VMs are: no other client's work shows.
  *
  * drm-cycles and drm-maxfreq are left out: the engines are emulated by the
  * CPU and have no clock of their own. No memory keys are printed: a VM
@@ -577,8 +612,10 @@ int vsvm_vm_error_ioctl(struct drm_device *drm, void *data,
 void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct vsvm_file *vfile = file->driver_priv;
+	u64 stats[VSVM_FDINFO_STATS];
 	struct vsvm_vm *vm;
 	unsigned long id;
+	unsigned int i;
 	u64 busy;
 	int idx;
 
@@ -587,13 +624,19 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		return;
 	xa_lock(&vfile->vms);
 	busy = vfile->busy_ns_closed;
-	xa_for_each(&vfile->vms, id, vm)
+	memcpy(stats, vfile->stats_closed, sizeof(stats));
+	xa_for_each(&vfile->vms, id, vm) {
 		busy += atomic64_read(&vm->busy_ns);
+		for (i = 0; i < VSVM_FDINFO_STATS; i++)
+			stats[i] += atomic64_read(&vm->stats[vsvm_fdinfo_stats[i].idx]);
+	}
 	xa_unlock(&vfile->vms);
 
 	drm_printf(p, "drm-engine-compute:\t%llu ns\n", busy);
 	if (vfile->vdev->num_engines > 1)
 		drm_printf(p, "drm-engine-capacity-compute:\t%u\n",
 			   vfile->vdev->num_engines);
+	for (i = 0; i < VSVM_FDINFO_STATS; i++)
+		drm_printf(p, "%s:\t%llu\n", vsvm_fdinfo_stats[i].key, stats[i]);
 	drm_dev_exit(idx);
 }

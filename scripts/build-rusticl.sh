@@ -74,7 +74,8 @@ fi
 
 # What Debian's mesa 25.0.7 build-depends on for rusticl, llvmpipe and
 # the common parts (debian/control), less X11/Wayland/Vulkan/video; the
-# compilers; and what the checks run with.
+# compilers; what the checks run with; and piglit (its OpenCL tests, the
+# external suite) and pocl (the benchmark's third OpenCL implementation).
 pkgs=(
 	gcc g++ libc6-dev make dpkg-dev xz-utils ccache
 	meson ninja-build pkgconf python3 python3-mako python3-ply python3-yaml
@@ -83,6 +84,7 @@ pkgs=(
 	llvm-spirv-19 libllvmspirvlib-19-dev spirv-tools
 	rustc rustfmt bindgen
 	ocl-icd-libopencl1 ocl-icd-opencl-dev opencl-c-headers clinfo
+	piglit pocl-opencl-icd
 )
 
 # shellcheck disable=SC2054 # commas are inside option values

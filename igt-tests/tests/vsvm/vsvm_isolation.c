@@ -285,9 +285,10 @@ static void test_fdinfo(int fd)
 {
 	struct vsvm_region mem;
 	struct vsvm_ctx c;
-	int64_t before, after;
+	int64_t before, after, faults, to_vram, to_sys;
 	char unit[16];
 	uint32_t engines = vsvm_num_engines(fd);
+	int other;
 
 	vsvm_ctx_init(&c, fd);
 	igt_assert_lte(0, fdinfo_value(fd, "drm-client-id", NULL));
@@ -299,17 +300,53 @@ static void test_fdinfo(int fd)
 					   NULL), engines);
 	igt_assert_eq(fdinfo_value(fd, "drm-cycles-compute", NULL), -1);
 
+	faults = fdinfo_value(fd, "vsvm-gpu-faults", NULL);
+	igt_assert_f(faults >= 0, "no vsvm-gpu-faults in fdinfo\n");
+	to_vram = fdinfo_value(fd, "vsvm-bytes-to-vram", NULL);
+	to_sys = fdinfo_value(fd, "vsvm-bytes-to-system", NULL);
+	igt_assert_lte(0, to_vram);
+	igt_assert_lte(0, to_sys);
+
+	/* The fill faults on memory the GPU never saw. */
 	vsvm_map_anon(&mem, 1 << 20, 0);
 	vsvm_ctx_fill(&c, mem.ptr, mem.size, 0xdeadbeef);
 	after = fdinfo_value(fd, "drm-engine-compute", NULL);
 	igt_info("drm-engine-compute: %lld ns -> %lld ns\n",
 		 (long long)before, (long long)after);
 	igt_assert_lt(before, after);
+	igt_info("vsvm-gpu-faults: %lld -> %lld\n", (long long)faults,
+		 (long long)fdinfo_value(fd, "vsvm-gpu-faults", NULL));
+	igt_assert_lt(faults, fdinfo_value(fd, "vsvm-gpu-faults", NULL));
 
-	/* A destroyed VM's time stays counted: the value never decreases. */
+	/* Migrations of the file's VMs, both ways, byte for byte. */
+	if (vsvm_has_vram(fd)) {
+		uint64_t n;
+
+		n = vsvm_prefetch(fd, c.vm, (uintptr_t)mem.ptr, mem.size,
+				  DRM_VSVM_REGION_VRAM);
+		igt_assert_lt_u64(0, n);
+		igt_assert_eq(fdinfo_value(fd, "vsvm-bytes-to-vram", NULL),
+			      to_vram + (int64_t)n * 4096);
+		n = vsvm_prefetch(fd, c.vm, (uintptr_t)mem.ptr, mem.size,
+				  DRM_VSVM_REGION_SYSTEM);
+		igt_assert_eq(fdinfo_value(fd, "vsvm-bytes-to-system", NULL),
+			      to_sys + (int64_t)n * 4096);
+	}
+
+	/* Another client of the device sees none of it. */
+	other = drm_open_vsvm_render();
+	igt_assert_eq(fdinfo_value(other, "vsvm-gpu-faults", NULL), 0);
+	igt_assert_eq(fdinfo_value(other, "drm-engine-compute", NULL), 0);
+	close(other);
+
+	/* A destroyed VM stays counted: the values never decrease. */
+	faults = fdinfo_value(fd, "vsvm-gpu-faults", NULL);
+	to_vram = fdinfo_value(fd, "vsvm-bytes-to-vram", NULL);
 	vsvm_unmap_region(&mem);
 	vsvm_ctx_fini(&c);
 	igt_assert_lte(after, fdinfo_value(fd, "drm-engine-compute", NULL));
+	igt_assert_eq(fdinfo_value(fd, "vsvm-gpu-faults", NULL), faults);
+	igt_assert_eq(fdinfo_value(fd, "vsvm-bytes-to-vram", NULL), to_vram);
 }
 
 /*
@@ -487,8 +524,10 @@ igt_main
 		test_version(fd);
 
 	igt_describe("fdinfo shows the client's engine time (drm-engine-compute "
-		     "in ns, capacity the number of engines); it grows with a "
-		     "job and never decreases.");
+		     "in ns, capacity the number of engines) and its VMs' GPU "
+		     "faults and migrated bytes (vsvm-gpu-faults, "
+		     "vsvm-bytes-to-vram/-system); they grow with its work "
+		     "only, and never decrease.");
 	igt_subtest("fdinfo")
 		test_fdinfo(fd);
 
