@@ -167,38 +167,25 @@ echo always > /sys/kernel/mm/transparent_hugepage/enabled
 run_igt igt-thp-always vsvm_atomic
 echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 
-# Mesa's clover series targets Debian 12's Mesa 22.3.6 and is built on the
-# bookworm host: it runs in a chroot into the host's root (/host), with the
-# guest's /dev, /proc, /sys, /tmp and results. Debug lane only.
-host_chroot() {
-	local h=/host d
-	for d in proc sys dev; do mount --rbind /$d $h/$d; done
-	mount -t tmpfs tmpfs $h/tmp
-	mount --bind /mnt $h/mnt
-	case $VSVM_TOP in
-	/tmp/*) mkdir -p "$h$VSVM_TOP"; mount --bind "$VSVM_TOP" "$h$VSVM_TOP" ;;
-	esac
-	chroot $h /usr/bin/env VSVM_OUT=/mnt "$@"
-	local rc=$?
-	umount -R $h/proc $h/sys $h/dev $h/tmp $h/mnt 2>/dev/null
-	return $rc
-}
-
+# OpenCL through Mesa's rusticl and the vsvm Gallium driver
+# (mesa-patches/rusticl/, built by scripts/build-rusticl.sh in a Debian 13
+# root of its own, which the guest sees at its host path): the C tests and
+# piglit's OpenCL tests on vsvm and, to compare, on llvmpipe, with vsvm as
+# loaded here. Debug lane only.
 if [ "$lane" = debug ]; then
-	section "opencl: clover on vsvm (Mesa with mesa-patches/)"
-	if [ -r "$VSVM_CACHE/mesa-current.env" ]; then
-		host_chroot timeout 900 "$VSVM_TOP/scripts/guest-opencl.sh" 2>&1 |
-			tee "$VSVM_OUT/opencl.log"
+	section "opencl: rusticl on vsvm (mesa-patches/rusticl/)"
+	if [ -r "$VSVM_CACHE/rusticl-current.env" ]; then
+		VSVM_OUT=$VSVM_OUT timeout 1500 \
+			bash "$VSVM_TOP/mesa-patches/rusticl/guest-rusticl.sh" 2>&1 |
+			tee "$VSVM_OUT/rusticl.log"
 		status=${PIPESTATUS[0]}
-		sed -nE 's/^(PASS|FAIL): ([^(]*).*/\1 \2/p' "$VSVM_OUT/opencl.log" |
-		while read -r verdict what; do
-			echo "$verdict opencl/$(echo "$what" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//')"
-		done >>"$res"
-		if [ "$status" -ne 0 ] && ! grep -q '^FAIL opencl/' "$res"; then
-			echo "FAIL opencl/run (exit status $status)" >>"$res"
+		grep -a -E '^(PASS|FAIL|SKIP|XFAIL) rusticl/' "$VSVM_OUT/rusticl.log" |
+			sed -E 's/^([A-Z]+) ([^ ]*).*/\1 \2/' >>"$res"
+		if [ "$status" -ne 0 ] && ! grep -q '^FAIL rusticl/' "$res"; then
+			echo "FAIL rusticl/run (exit status $status)" >>"$res"
 		fi
 	else
-		echo "FAIL opencl/no-mesa-build" >>"$res"
+		echo "FAIL rusticl/no-mesa-build" >>"$res"
 	fi
 fi
 

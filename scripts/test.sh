@@ -4,7 +4,9 @@
 # the 7.3 test kernel (cached), vsvm.ko in tree (sparse, W=1) and out of
 # tree, the Debian 13 guest root (cached), the userspace parts and the
 # kernel's hmm-tests in that root, vsvm.ko by dkms for Debian's stock
-# kernel, runs the host-side tests and static checks, then boots three
+# kernel, Mesa's rusticl with the vsvm Gallium driver (mesa-patches/rusticl/)
+# in a Debian 13 root of its own, runs the host-side tests and static
+# checks, then boots three
 # guests: the debug lane (our kernel: lockdep, kmemleak, DEBUG_VM,
 # DMA_API_DEBUG), the swiotlb lane (the same kernel with every DMA mapping
 # bounced) and the stock lane (Debian's linux-image-7.3.4+deb13-amd64 as
@@ -26,10 +28,10 @@ scripts/check-style.sh
 scripts/build-userspace.sh "$root" "$build" "$bdir"
 scripts/dkms-build.sh "$root" "$src" >/dev/null
 
-stage "mesa: clover + gallium/vsvm (mesa-patches/, cached by series hash)"
-rm -f "$VSVM_CACHE/mesa-current.env"
+stage "mesa: rusticl + gallium/vsvm (mesa-patches/rusticl/, cached by series hash)"
+rm -f "$VSVM_CACHE/rusticl-current.env"
 mesa_ok=1
-scripts/build-mesa.sh >&2 || mesa_ok=0
+scripts/build-rusticl.sh --jobs 2 >&2 || mesa_ok=0
 
 stage "userspace: host tests (meson test in the Debian 13 root)"
 in_root "$root" meson test -C "$bdir" --print-errorlogs >/dev/null || true
@@ -41,7 +43,7 @@ for line in open(sys.argv[1]):
     r = {"OK": "PASS", "SKIP": "SKIP", "EXPECTEDFAIL": "XFAIL"}.get(t["result"], "FAIL")
     print(f"{r} host/{t['name']}")
 PY
-[ $mesa_ok -eq 1 ] || echo "FAIL mesa/build (scripts/build-mesa.sh)" >>"$results"
+[ $mesa_ok -eq 1 ] || echo "FAIL rusticl/build (scripts/build-rusticl.sh)" >>"$results"
 
 # guest_lane LANE PREFIX: boot LANE, run the suite, add its results under
 # PREFIX/ (and a gate failure when the kernel reported anything)
