@@ -896,8 +896,13 @@ static void peer_rep(vsvm_device_handle d0, vsvm_device_handle d1,
 				   DRM_VSVM_ATTR_GRANULARITY, 2 * MIB);
 	if (ret)
 		die("madvise granularity", ret);
-	/* untimed: into device 0's VRAM */
+	/*
+	 * untimed: into device 0's VRAM; then, as before the way through
+	 * system memory, past the VRAM residency timeslice, so that neither
+	 * way waits for it
+	 */
 	prefetch_time(d0, vm0, &b, DRM_VSVM_REGION_VRAM);
+	residency_gap();
 	*direct = prefetch_time(d1, vm1, &b, DRM_VSVM_REGION_VRAM);
 	/* untimed: back into device 0's VRAM, directly */
 	prefetch_time(d0, vm0, &b, DRM_VSVM_REGION_VRAM);
