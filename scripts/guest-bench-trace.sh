@@ -5,6 +5,8 @@
 # and vsvm_copy tracepoints and the workqueue and sched events, for
 # scripts/bench-phases.py (the phases of one migrated chunk). Writes
 # $VSVM_OUT/trace-<N>.txt and the bench's output as trace-bench-<N>.txt.
+# TRACE_SIZES (MiB, default 32) and TRACE_CPUS (the vCPU counts, default
+# "2 1") choose other passes.
 #
 # usage: run-guest.sh --mem 4G --out DIR -- scripts/guest-bench-trace.sh
 set -euo pipefail
@@ -14,7 +16,7 @@ t=/sys/kernel/tracing
 cpu1=/sys/devices/system/cpu/cpu1/online
 $m vsvm job_timeout_ms=600000
 $m test_hmm
-for n in 2 1; do
+for n in ${TRACE_CPUS:-2 1}; do
 	[ "$n" = 1 ] && echo 0 >$cpu1
 	echo 0 >$t/tracing_on
 	echo >$t/trace
@@ -26,7 +28,7 @@ for n in 2 1; do
 		echo 1 >$t/events/$e/enable
 	done
 	echo 1 >$t/tracing_on
-	build/tools/vsvm_bench --sizes 32 --reps 2 --latency-reps 3 \
+	build/tools/vsvm_bench --sizes "${TRACE_SIZES:-32}" --reps 2 --latency-reps 3 \
 		>"$VSVM_OUT/trace-bench-$n.txt"
 	echo 0 >$t/tracing_on
 	cat $t/trace >"$VSVM_OUT/trace-$n.txt"

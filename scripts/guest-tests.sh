@@ -102,12 +102,16 @@ section "vsvm: load"
 # the timeout from the module parameter.
 # Two devices in every lane: every test runs on device 0 beside a second
 # one, and vsvm_multi runs across both (peer access and migration).
-# KASAN slows the guest down further: a 4x overcommit job there takes
-# longer than 6 s (seen: -ETIMEDOUT in vsvm_vram@overcommit).
+# KASAN slows the guest down further: in vsvm_vram@overcommit (4 processes,
+# each with a VRAM-sized buffer) one process's jobs take up to 16 s there
+# (2026-12-03, timed with a 120 s job timeout: per process 12.8 / 9.5 /
+# 16.4 / 13.8 s of GPU work, run one after another on engine 0, every run
+# completing), which a 20 s timeout cut short once in two lane runs: it is
+# slowness, not a livelock. 60 s leaves a margin of over 3x.
 vsvm_params=num_devices=2
 case $lane in
 stock) ;;
-kasan) vsvm_params+=" job_timeout_ms=20000" ;;
+kasan) vsvm_params+=" job_timeout_ms=60000" ;;
 *) vsvm_params+=" job_timeout_ms=6000" ;;
 esac
 

@@ -54,6 +54,8 @@ guest_lane() {
 	# KASAN's guest runs several times slower than the debug one.
 	local timeout=1200 kernel=$lane opts=()
 	[ "$lane" = kasan ] && timeout=5400
+	# the debug lane runs the OpenCL tests and piglit's on top
+	[ "$lane" = debug ] && timeout=2700
 	# swiotlb: the debug kernel with every DMA mapping bounced (1 GiB of
 	# bounce buffers: mirrored pages stay mapped while the GPU may use them)
 	[ "$lane" = swiotlb ] && kernel=debug &&
