@@ -37,6 +37,8 @@ ls -l /dev/dri/ || exit 1
 # (its mount point was made by the host's in_root).
 for d in proc sys dev; do mount --rbind /$d "$ROOT/$d" || exit 1; done
 mount -t tmpfs tmpfs "$ROOT/tmp" || exit 1
+# (a checkout under /tmp gets its mount point in the tmpfs)
+mkdir -p "$ROOT$TOP"
 mount --bind "$TOP" "$ROOT$TOP" || exit 1
 in_root() {
 	chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 \
