@@ -65,6 +65,8 @@ static const char *const vsvm_stat_names[VSVM_STAT_COUNT] = {
 	[DRM_VSVM_STAT_EXCLUSIVE_REVOKES] = "exclusive_revokes",
 	[VSVM_STAT_COPY_BATCHES] = "copy_batches",
 	[VSVM_STAT_BYTES_TO_PEER] = "bytes_to_peer",
+	[VSVM_STAT_SHADER_WAVE_INSTS] = "shader_wave_insts",
+	[VSVM_STAT_SHADER_LANE_INSTS] = "shader_lane_insts",
 };
 
 static int vsvm_debugfs_stats_show(struct seq_file *m, void *unused)

@@ -54,7 +54,10 @@
 #define VSVM_STAT_COPY_BATCHES		16
 /* bytes a device's copy engine moved from its VRAM to a peer's VRAM */
 #define VSVM_STAT_BYTES_TO_PEER		DRM_VSVM_STAT_COUNT
-#define VSVM_STAT_COUNT			(DRM_VSVM_STAT_COUNT + 1)
+/* shader instructions run per wave, and per lane (vsvm_shader.c) */
+#define VSVM_STAT_SHADER_WAVE_INSTS	(DRM_VSVM_STAT_COUNT + 1)
+#define VSVM_STAT_SHADER_LANE_INSTS	(DRM_VSVM_STAT_COUNT + 2)
+#define VSVM_STAT_COUNT			(DRM_VSVM_STAT_COUNT + 3)
 
 /* How many of a VM's counters fdinfo shows (vsvm_show_fdinfo()) */
 #define VSVM_FDINFO_STATS		3

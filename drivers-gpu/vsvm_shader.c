@@ -36,15 +36,23 @@
  * (vsvm_job_cancelled()): a program that loops forever ends at the job
  * timeout with -ETIMEDOUT.
  *
- * binary32 arithmetic runs on the CPU's FPU, in a kernel_fpu_begin() /
- * kernel_fpu_end() section around one instruction of one wave
- * (vsvm_shader_fp.c).
+ * binary32 arithmetic runs in soft-float (vsvm_shader_softfp.c, integer
+ * arithmetic) or, with the shader_fpu parameter, on the CPU's FPU in a
+ * kernel_fpu_begin() / kernel_fpu_end() section around one instruction of
+ * one wave (vsvm_shader_fp.c); both give the same bits. Without kernel FPU
+ * support (!CONFIG_ARCH_HAS_KERNEL_FPU_SUPPORT) only soft-float is built.
+ *
+ * Every wave instruction, and the lanes it ran for, are counted in the
+ * VM's and the device's VSVM_STAT_SHADER_WAVE_INSTS and
+ * VSVM_STAT_SHADER_LANE_INSTS (debugfs), summed in struct vsvm_shader and
+ * added once per slice.
  */
 
-#include <linux/fpu.h>
+#include <linux/bitops.h>
 #include <linux/highmem.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -57,6 +65,54 @@
 #include "vsvm_shader.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
+
+#ifdef CONFIG_ARCH_HAS_KERNEL_FPU_SUPPORT
+#include <linux/fpu.h>
+
+static bool vsvm_shader_fpu;
+module_param_named(shader_fpu, vsvm_shader_fpu, bool, 0444);
+MODULE_PARM_DESC(shader_fpu,
+		 "binary32 of the shader cores on the FPU, in kernel_fpu_begin() sections (default: soft-float, the same results)");
+
+/* binary32 of one wave instruction, in the mode shader_fpu chose */
+static void vsvm_fp_alu(u8 op, u64 *d, const u64 *a, const u64 *b, u32 exec)
+{
+	if (!vsvm_shader_fpu) {
+		vsvm_softfp_alu(op, d, a, b, exec);
+		return;
+	}
+	kernel_fpu_begin();
+	vsvm_shader_fp_alu(op, d, a, b, exec);
+	kernel_fpu_end();
+}
+
+static void vsvm_fp_to_int(u8 type, u64 *d, const u64 *a, u32 exec)
+{
+	if (!vsvm_shader_fpu) {
+		vsvm_softfp_to_int(type, d, a, exec);
+		return;
+	}
+	kernel_fpu_begin();
+	vsvm_shader_fp_to_int(type, d, a, exec);
+	kernel_fpu_end();
+}
+
+static void vsvm_fp_from_int(u8 stype, u64 *d, const u64 *a, u32 exec)
+{
+	if (!vsvm_shader_fpu) {
+		vsvm_softfp_from_int(stype, d, a, exec);
+		return;
+	}
+	kernel_fpu_begin();
+	vsvm_shader_fp_from_int(stype, d, a, exec);
+	kernel_fpu_end();
+}
+#else
+/* no kernel FPU support: soft-float only */
+#define vsvm_fp_alu		vsvm_softfp_alu
+#define vsvm_fp_to_int		vsvm_softfp_to_int
+#define vsvm_fp_from_int	vsvm_softfp_from_int
+#endif
 
 #define VSVM_SHADER_TLB_SIZE	64
 #define VSVM_SHADER_SLICE	256
@@ -192,6 +248,7 @@ struct vsvm_shader_tlb {
  * @priv: the work-items' private memory
  * @group: the running work-group's id in x, y and z
  * @steps: wave instructions run since the last slice boundary
+ * @lanes: lanes those instructions ran for, summed
  * @tlb: the TLB
  */
 struct vsvm_shader {
@@ -208,6 +265,7 @@ struct vsvm_shader {
 	u8 *priv;
 	u32 group[3];
 	u32 steps;
+	u32 lanes;
 	struct vsvm_shader_tlb tlb;
 };
 
@@ -895,17 +953,13 @@ static void vsvm_wave_cvt(struct vsvm_wave *w,
 	unsigned int l;
 
 	if (stype == DRM_VSVM_ISA_F32) {
-		kernel_fpu_begin();
-		vsvm_shader_fp_to_int(in->type, d, a, w->exec);
-		kernel_fpu_end();
+		vsvm_fp_to_int(in->type, d, a, w->exec);
 		return;
 	}
 	if (in->type == DRM_VSVM_ISA_F32) {
 		vsvm_for_lanes(l, w->exec)
 			w->tmp[l] = vsvm_extend(a[l], stype);
-		kernel_fpu_begin();
-		vsvm_shader_fp_from_int(stype, d, w->tmp, w->exec);
-		kernel_fpu_end();
+		vsvm_fp_from_int(stype, d, w->tmp, w->exec);
 		return;
 	}
 	/* integer to integer: extend from the source, truncate to the target */
@@ -1090,9 +1144,7 @@ static int vsvm_wave_step(struct vsvm_shader *sh, struct vsvm_wave *w,
 		fallthrough;
 	case VSVM_OPC_FALU2:
 	case VSVM_OPC_FALU1:
-		kernel_fpu_begin();
-		vsvm_shader_fp_alu(in->op, d, a, b, w->exec);
-		kernel_fpu_end();
+		vsvm_fp_alu(in->op, d, a, b, w->exec);
 		break;
 	case VSVM_OPC_ALU2:
 	case VSVM_OPC_ALU1:
@@ -1113,10 +1165,23 @@ static int vsvm_wave_step(struct vsvm_shader *sh, struct vsvm_wave *w,
 	return ret;
 }
 
+/* Add the instructions counted since the last call to the VM's counters. */
+static void vsvm_shader_count(struct vsvm_shader *sh)
+{
+	struct vsvm_vm *vm = sh->job->vm;
+
+	if (!sh->steps)
+		return;
+	vsvm_vm_stat_add(vm, VSVM_STAT_SHADER_WAVE_INSTS, sh->steps);
+	vsvm_vm_stat_add(vm, VSVM_STAT_SHADER_LANE_INSTS, sh->lanes);
+	sh->steps = 0;
+	sh->lanes = 0;
+}
+
 /* End of a slice: let invalidations and the scheduler in, check for cancel. */
 static int vsvm_shader_slice(struct vsvm_shader *sh)
 {
-	sh->steps = 0;
+	vsvm_shader_count(sh);
 	vsvm_tlb_unlock(sh);
 	cond_resched();
 	return vsvm_job_cancelled(sh->job);
@@ -1134,11 +1199,13 @@ static int vsvm_wave_run(struct vsvm_shader *sh, struct vsvm_wave *w)
 			w->state = VSVM_WAVE_DONE;
 			break;
 		}
-		if (++sh->steps >= VSVM_SHADER_SLICE) {
+		if (sh->steps >= VSVM_SHADER_SLICE) {
 			ret = vsvm_shader_slice(sh);
 			if (ret)
 				return ret;
 		}
+		sh->steps++;
+		sh->lanes += hweight32(w->exec);
 		in = &sh->prog[w->pc];
 		opc = vsvm_opc[in->op];
 		if (opc == VSVM_OPC_CTRL || opc == VSVM_OPC_IF)
@@ -1309,6 +1376,7 @@ int vsvm_shader_dispatch(struct vsvm_job *job,
 			break;
 	}
 	vsvm_tlb_unlock(sh);
+	vsvm_shader_count(sh);
 out:
 	vsvm_shader_free(sh);
 	kfree(sh);

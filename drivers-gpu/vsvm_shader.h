@@ -34,4 +34,13 @@ void vsvm_shader_fp_alu(u8 op, u64 *d, const u64 *a, const u64 *b, u32 exec);
 void vsvm_shader_fp_to_int(u8 type, u64 *d, const u64 *a, u32 exec);
 void vsvm_shader_fp_from_int(u8 stype, u64 *d, const u64 *a, u32 exec);
 
+/*
+ * vsvm_shader_softfp.c: the same binary32 operations, bit for bit, in
+ * integer arithmetic; callable anywhere.
+ */
+void vsvm_softfp_alu(u8 op, u64 *d, const u64 *a, const u64 *b, u32 exec);
+void vsvm_softfp_to_int(u8 type, u64 *d, const u64 *a, u32 exec);
+void vsvm_softfp_from_int(u8 stype, u64 *d, const u64 *a, u32 exec);
+u32 vsvm_softfp_sqrt(u32 x);
+
 #endif /* _VSVM_SHADER_H_ */

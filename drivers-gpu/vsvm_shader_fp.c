@@ -11,11 +11,15 @@
  * brackets around one instruction of one wave (32 lanes at most), so a
  * section is bounded. kernel_fpu_begin() loads the default MXCSR: round to
  * nearest even, no flush to zero, exceptions masked; that is the ISA's
- * rounding (vsvm_isa.h).
+ * rounding (vsvm_isa.h). FSQRT is computed on the bits, by the same
+ * function as in soft-float (vsvm_softfp_sqrt()), so that no libm call is
+ * needed.
+ *
+ * vsvm_shader_softfp.c computes the same results without the FPU; which
+ * one runs is the shader_fpu parameter's choice (vsvm_shader.c).
  */
 
 #include <linux/limits.h>
-#include <linux/math.h>
 #include <linux/types.h>
 
 #include "vsvm_shader.h"
@@ -62,51 +66,6 @@ static float vsvm_fmax(float a, float b)
 	return a > b ? a : b;
 }
 
-/*
- * Correctly rounded square root, on the bits: the integer square root of
- * the significand scaled to 48 bits gives the 24 bits of the result, and
- * the remainder rounds it (no ties: (q + 1/2)^2 is no integer).
- */
-static u32 vsvm_f32_sqrt(u32 x)
-{
-	u32 e = (x >> 23) & 0xff, m = x & 0x7fffff;
-	u64 s, q;
-	int ue;
-
-	if ((x & 0x7fffffff) == 0)
-		return x;			/* +0, -0 */
-	if (e == 0xff && m)
-		return x | 0x400000;		/* NaN, quieted */
-	if (x & 0x80000000)
-		return 0x7fc00000;		/* negative: NaN */
-	if (e == 0xff)
-		return x;			/* +inf */
-	if (e) {
-		m |= 0x800000;
-		ue = (int)e - 127;
-	} else {
-		/* denormal: normalise */
-		ue = -126;
-		while (!(m & 0x800000)) {
-			m <<= 1;
-			ue--;
-		}
-	}
-	if (ue & 1) {
-		m <<= 1;
-		ue--;
-	}
-	s = (u64)m << 23;
-	q = int_sqrt64(s);
-	if (s - q * q > q)
-		q++;
-	if (q >> 24) {
-		q >>= 1;
-		ue += 2;
-	}
-	return ((u32)(ue / 2 + 127) << 23) | ((u32)q & 0x7fffff);
-}
-
 static u64 vsvm_fp_one(u8 op, float a, float b)
 {
 	switch (op) {
@@ -149,7 +108,7 @@ void vsvm_shader_fp_alu(u8 op, u64 *d, const u64 *a, const u64 *b, u32 exec)
 		if (!(exec & (1u << l)))
 			continue;
 		if (op == DRM_VSVM_ISA_OP_FSQRT)
-			d[l] = vsvm_f32_sqrt(a[l]);
+			d[l] = vsvm_softfp_sqrt(a[l]);
 		else
 			d[l] = vsvm_fp_one(op, vsvm_f32(a[l]), vsvm_f32(b[l]));
 	}

@@ -462,4 +462,16 @@ else
 	wait $pid
 fi
 
+# The shader cores' binary32 on the FPU (shader_fpu=1, kernel_fpu_begin()
+# sections) instead of soft-float: vsvm_dispatch again, whose float subtests
+# compare every result bit for bit with the CPU. Stock Debian's vsvm.ko
+# (dkms) has the parameter too.
+section "igt: vsvm_dispatch with shader_fpu=1"
+if [ -n "$unloaded" ] && $modprobe vsvm shader_fpu=1 job_timeout_ms=6000; then
+	run_igt igt-shader-fpu vsvm_dispatch
+	$modprobe -r vsvm || echo "FAIL vsvm/unload-shader-fpu" >>"$res"
+else
+	echo "FAIL igt-shader-fpu/load (vsvm shader_fpu=1)" >>"$res"
+fi
+
 ! grep -q '^FAIL' "$res"
