@@ -191,7 +191,7 @@ static struct drm_pagemap *vsvm_region_pagemap_get(struct vsvm_device *vdev,
  * fault lock is held: attributes are stable and faults wait.
  */
 static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
-			      bool to_vram, unsigned int index)
+			      bool to_vram, unsigned int index, bool bind)
 {
 	struct drm_pagemap *dpagemap = NULL;
 	struct mm_struct *mm = vm->mm;
@@ -255,6 +255,9 @@ static long vsvm_migrate_walk(struct vsvm_vm *vm, u64 start, u64 end,
 				mmap_read_unlock(mm);
 			}
 			n = n ? n : copied;
+			/* moved, or there already: bind it (vsvm_svm_map()) */
+			if (bind && n >= 0)
+				vsvm_svm_map(vm, addr, next);
 		} else {
 			mmap_read_unlock(mm);
 			n = vsvm_migrate_chunk_to_system(vm, addr, next, pfns,
@@ -291,18 +294,21 @@ out:
  * @end: end address (exclusive), page aligned
  * @region: DRM_VSVM_REGION_VRAM (the VM's device) or
  *	DRM_VSVM_REGION_VRAM_OF() (any device's), checked
+ * @bind: also mirror each chunk in VRAM for the GPU (vsvm_svm_map()), as
+ *	PREFETCH does; a fault's migration mirrors its range itself
  *
  * Return: number of pages moved, or a negative errno (-ESRCH when the
  * process has exited, -EINTR on a fatal signal, -ENODEV after unbind of
  * the device whose VRAM it is, -ENOMEM) when none moved.
  */
-long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region)
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region,
+			  bool bind)
 {
 	unsigned int index;
 
 	if (WARN_ON_ONCE(!vsvm_region_vram(vm->vdev, region, &index)))
 		return -EINVAL;
-	return vsvm_migrate_walk(vm, start, end, true, index);
+	return vsvm_migrate_walk(vm, start, end, true, index, bind);
 }
 
 /**
@@ -315,5 +321,5 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region)
  */
 long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end)
 {
-	return vsvm_migrate_walk(vm, start, end, false, 0);
+	return vsvm_migrate_walk(vm, start, end, false, 0, false);
 }

@@ -521,6 +521,31 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 	range->valid = true;
 }
 
+/*
+ * Get the pages of an invalid range (vsvm_svm_pages_get()) and write its
+ * GPU entries while they are current. A THP mapped whole by a 2 MiB range,
+ * with uniform attributes, gets one 2 MiB entry. Fault lock held.
+ */
+static int vsvm_svm_range_mirror(struct vsvm_vm *vm,
+				 struct vsvm_svm_range *range, bool write,
+				 void *owner, bool force_atomic)
+{
+	u64 start = vsvm_range_start(range), end = vsvm_range_end(range);
+	bool huge;
+	int ret;
+
+	ret = vsvm_svm_pages_get(vm, range, write, owner);
+	if (ret)
+		return ret;
+	/* One entry carries one set of permissions. */
+	huge = vsvm_svm_pfns_huge(range) &&
+	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS, start, end) &&
+	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC, start, end);
+	vsvm_svm_range_commit(vm, range, huge, force_atomic);
+	up_write(vsvm_svm_notifier_lock(vm));
+	return 0;
+}
+
 /**
  * vsvm_svm_range_populate() - mirror the CPU page table for a range
  * @vm: the VM, with its fault lock held and a reference on its address
@@ -541,8 +566,6 @@ static void vsvm_svm_range_commit(struct vsvm_vm *vm,
 int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    bool write, void *owner, bool force_atomic)
 {
-	u64 start = vsvm_range_start(range), end = vsvm_range_end(range);
-	bool huge;
 	int ret;
 
 	lockdep_assert_held(&vm->svm.lock);
@@ -554,22 +577,15 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		up_write(vsvm_svm_notifier_lock(vm));
 	}
 
-	ret = vsvm_svm_pages_get(vm, range, write, owner);
+	ret = vsvm_svm_range_mirror(vm, range, write, owner, force_atomic);
 	if (ret == -EOPNOTSUPP && owner)
 		/*
 		 * Device pages of several devices in one range, which
 		 * drm_gpusvm does not mirror: bring them to system memory.
 		 */
-		ret = vsvm_svm_pages_get(vm, range, write, NULL);
-	if (ret)
-		return ret;
-	/* One entry carries one set of permissions. */
-	huge = vsvm_svm_pfns_huge(range) &&
-	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_GPU_ACCESS, start, end) &&
-	       vsvm_svm_attr_uniform(vm, DRM_VSVM_ATTR_ATOMIC, start, end);
-	vsvm_svm_range_commit(vm, range, huge, force_atomic);
-	up_write(vsvm_svm_notifier_lock(vm));
-	return 0;
+		ret = vsvm_svm_range_mirror(vm, range, write, NULL,
+					    force_atomic);
+	return ret;
 }
 
 /**
@@ -930,6 +946,39 @@ int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
 }
 
 /**
+ * vsvm_svm_map() - mirror a chunk for the GPU without waiting for a fault
+ * @vm: the VM, with its fault lock held and a reference on its address
+ *	space (mmget); the mmap lock not held
+ * @start: the chunk's first address, aligned to its size
+ * @end: its end (exclusive): 2 MiB, 64 KiB or 4 KiB after @start, in one
+ *	VMA
+ *
+ * PREFETCH to VRAM binds what it moved, as Xe's prefetch does, so that the
+ * next job on the chunk finds it mapped and takes no GPU fault. It does
+ * what a GPU read fault would, minus the migration: the range of
+ * drm_gpusvm for the chunk, its pages got (VRAM pages as they are, with
+ * the CPU's write permission, no copy-on-write broken) and the GPU entries
+ * written. A range that already exists and reaches beyond the chunk, or
+ * pages that cannot be mirrored now, are left to a fault; nothing fails.
+ */
+void vsvm_svm_map(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	struct vsvm_svm_range *range;
+
+	lockdep_assert_held(&vm->svm.lock);
+
+	vsvm_svm_ranges_gc(vm);
+	range = vsvm_svm_range_get(vm, start, end - start);
+	if (IS_ERR(range) || range->valid ||
+	    vsvm_range_start(range) < start || vsvm_range_end(range) > end ||
+	    vsvm_svm_range_unmapped(vm, range))
+		return;
+	/* an error leaves the range invalid: the next fault retries */
+	vsvm_svm_range_mirror(vm, range, false, vsvm_vram_owner(vm->vdev),
+			      false);
+}
+
+/**
  * vsvm_svm_fault_migrate() - move the chunk of a GPU fault to VRAM
  * @vm: the VM, with its fault lock held
  * @range: the range of the fault
@@ -949,7 +998,7 @@ void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 		start = ALIGN_DOWN(addr, gran);
 		end = start + gran;
 	}
-	vsvm_migrate_to_vram(vm, start, end, region);
+	vsvm_migrate_to_vram(vm, start, end, region, false);
 }
 
 /**

@@ -221,6 +221,7 @@ int vsvm_svm_range_populate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    bool write, void *owner, bool force_atomic);
 void vsvm_svm_fault_migrate(struct vsvm_vm *vm, struct vsvm_svm_range *range,
 			    u64 addr, u64 region);
+void vsvm_svm_map(struct vsvm_vm *vm, u64 start, u64 end);
 
 /* vsvm_atomic.c */
 bool vsvm_svm_pte_atomic(struct vsvm_vm *vm, u64 addr);

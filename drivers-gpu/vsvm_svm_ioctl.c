@@ -64,7 +64,7 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 	if (args->region != DRM_VSVM_REGION_SYSTEM)
 		moved = vsvm_migrate_to_vram(vm, args->start,
 					     args->start + args->length,
-					     args->region);
+					     args->region, true);
 	else
 		moved = vsvm_migrate_to_system(vm, args->start,
 					       args->start + args->length);

@@ -166,7 +166,8 @@ void vsvm_copy_wait(struct dma_fence *fence);
 bool vsvm_region_vram(struct vsvm_device *vdev, u64 region,
 		      unsigned int *index);
 bool vsvm_region_valid(struct vsvm_device *vdev, u64 region);
-long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region);
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, u64 start, u64 end, u64 region,
+			  bool bind);
 long vsvm_migrate_to_system(struct vsvm_vm *vm, u64 start, u64 end);
 
 #endif /* _VSVM_VRAM_H_ */

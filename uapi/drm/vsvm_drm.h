@@ -897,7 +897,10 @@ struct drm_vsvm_vm_error {
  * most the granularity attribute), each one VRAM allocation: a chunk moves
  * to VRAM all or nothing, and back to system memory as a whole, pages
  * outside the range included (uapi 0.5). A signal that kills the caller
- * ends the walk between two chunks.
+ * ends the walk between two chunks. A chunk in VRAM at the end (moved, or
+ * there already) is also mapped for the VM's GPU, as a read fault would
+ * map it with the CPU's permissions: the next job that reaches it takes
+ * no GPU fault. Moving to system memory only unmaps.
  *
  * Errors: -EINVAL for non-zero @flags, @pad or @reserved, an unknown
  * @region, an unaligned or empty range, or a range beyond the user address
