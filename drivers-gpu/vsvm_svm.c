@@ -958,8 +958,11 @@ int vsvm_svm_hmm_range(struct vsvm_vm *vm, u64 start, u64 end,
  * what a GPU read fault would, minus the migration: the range of
  * drm_gpusvm for the chunk, its pages got (VRAM pages as they are, with
  * the CPU's write permission, no copy-on-write broken) and the GPU entries
- * written. A range that already exists and reaches beyond the chunk, or
- * pages that cannot be mirrored now, are left to a fault; nothing fails.
+ * written. A range that already exists around the chunk (an earlier
+ * fault's, which the migration invalidated) is mirrored whole, its pages
+ * outside the chunk where they are. A range that no longer fits its VMA,
+ * or pages that cannot be mirrored now, are left to a fault; nothing
+ * fails.
  */
 void vsvm_svm_map(struct vsvm_vm *vm, u64 start, u64 end)
 {
@@ -970,8 +973,8 @@ void vsvm_svm_map(struct vsvm_vm *vm, u64 start, u64 end)
 	vsvm_svm_ranges_gc(vm);
 	range = vsvm_svm_range_get(vm, start, end - start);
 	if (IS_ERR(range) || range->valid ||
-	    vsvm_range_start(range) < start || vsvm_range_end(range) > end ||
-	    vsvm_svm_range_unmapped(vm, range))
+	    vsvm_svm_range_unmapped(vm, range) ||
+	    (range->npages > 1 && !vsvm_svm_range_fits_vma(vm, range)))
 		return;
 	/* an error leaves the range invalid: the next fault retries */
 	vsvm_svm_range_mirror(vm, range, false, vsvm_vram_owner(vm->vdev),

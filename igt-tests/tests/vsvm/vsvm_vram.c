@@ -892,6 +892,58 @@ static void test_migrate_multiple(int fd)
 }
 
 /*
+ * PREFETCH to VRAM binds what it moved: jobs that then read and write the
+ * pages (a 2 MiB folio and 16 small pages) take no GPU fault and move
+ * nothing. A first job warms up the command buffer and the CRC's output,
+ * which are system memory new to the GPU.
+ */
+static void test_prefetch_binds(int fd)
+{
+	const size_t size = SZ_2M + 16 * SZ_4K;
+	uint64_t v0[VSVM_STAT_COUNT], v1[VSVM_STAT_COUNT];
+	const uint32_t word = 0x600dcafe;
+	struct vsvm_region m, warm;
+	uint8_t *expect;
+	struct vsvm_ctx c;
+
+	vsvm_ctx_init(&c, fd);
+	vsvm_map_anon(&warm, SZ_4K, SZ_4K);
+	vsvm_fill_pattern(warm.ptr, SZ_4K, 1);
+	vsvm_ctx_assert_crc(&c, warm.ptr, SZ_4K,
+			    vsvm_crc32(0, warm.ptr, SZ_4K), "warm-up");
+
+	vsvm_map_anon(&m, size, SZ_2M);
+	vsvm_fill_pattern(m.ptr, size, 5);
+	expect = malloc(size);
+	igt_assert(expect);
+	vsvm_fill_pattern(expect, size, 5);
+	igt_assert_eq_u64(prefetch(&c, m.ptr, size, DRM_VSVM_REGION_VRAM),
+			  NPAGES(size));
+	stats_vm(&c, v0);
+
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
+			    "read after prefetch");
+	vsvm_ctx_fill(&c, m.ptr + SZ_2M - SZ_4K, 2 * SZ_4K, word);
+	for (size_t i = 0; i < 2 * SZ_4K / 4; i++)
+		memcpy(expect + SZ_2M - SZ_4K + 4 * i, &word, 4);
+	vsvm_ctx_assert_crc(&c, m.ptr, size, vsvm_crc32(0, expect, size),
+			    "after the fill");
+	stats_vm(&c, v1);
+	igt_info("GPU faults after the prefetch: %" PRIu64 "\n",
+		 DELTA(v0, v1, FAULTS));
+	igt_assert_eq_u64(DELTA(v0, v1, FAULTS), 0);
+	igt_assert_eq_u64(DELTA(v0, v1, BYTES_TO_VRAM), 0);
+	igt_assert_eq_u64(DELTA(v0, v1, BYTES_TO_SYSTEM), 0);
+	assert_residency(&c, m.ptr, size, DRM_VSVM_RESIDENCY_VRAM);
+	igt_assert(!memcmp(m.ptr, expect, size));
+
+	free(expect);
+	vsvm_unmap_region(&m);
+	vsvm_unmap_region(&warm);
+	vsvm_ctx_fini(&c);
+}
+
+/*
  * GPU jobs read, write and update VRAM pages in place: nothing migrates
  * and no CPU fault happens until the CPU looks.
  */
@@ -2267,6 +2319,11 @@ igt_main
 		     "CPU then reads exactly what the GPU wrote.");
 	igt_subtest("gpu-access-vram")
 		test_gpu_access_vram(fd);
+
+	igt_describe("PREFETCH to VRAM binds the pages it moved: the jobs "
+		     "that then read and write them take no GPU fault.");
+	igt_subtest("prefetch-binds")
+		test_prefetch_binds(fd);
 
 	igt_describe("8 threads read the same VRAM pages at once, in 10 "
 		     "rounds: all read the right data, no hang.");
