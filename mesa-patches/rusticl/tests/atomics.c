@@ -166,6 +166,8 @@ int main(void)
 			bad++;
 		}
 	}
+	cl_test_dump(&t, "hist", "u32", g, BINS);
+	cl_test_dump(&t, "hist_local", "u32", merged, BINS);
 	map(&t, mn, 4); map(&t, mx, 4); map(&t, umx, 4);
 	if (*mn != wmin || *mx != wmax || *umx != wumax) {
 		fprintf(stderr, "atomics: min %d max %d umax %u, want %d %d %u\n",

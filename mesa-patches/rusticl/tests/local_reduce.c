@@ -100,6 +100,8 @@ static long run(struct cl_test *t, cl_kernel k, bool local_arg, cl_uint n,
 			bad++;
 		}
 	}
+	cl_test_dump(t, local_arg ? "partial_arg" : "partial_static", "u32",
+		     partial, groups);
 	if (total != want_total) {
 		fprintf(stderr, "local_reduce: total %u, not %u\n", total,
 			want_total);

@@ -121,6 +121,8 @@ int main(void)
 		}
 	}
 
+	cl_test_dump(&t, "priv", "i32", out, n);
+
 	/* fmath, over SVM */
 	float *x = clSVMAlloc(t.ctx, CL_MEM_READ_WRITE, m * sizeof(float), 0);
 	float *y = clSVMAlloc(t.ctx, CL_MEM_READ_WRITE, m * sizeof(float), 0);
@@ -204,6 +206,13 @@ int main(void)
 			}
 		}
 	}
+	/* (int)u beyond int's range is implementation-defined: not compared */
+	for (cl_uint i = 0; i < m; i++)
+		if (fabsf(x[i]) >= 2147483648.0f)
+			fo[i * 8 + 6] = 0.0f;
+	/* floor/ceil/trunc/fmin/fmax/conversions are exact, sqrt 3 ulp, / 2.5 */
+	cl_test_dump(&t, "fmath", "f32u3", fo, m * 8);
+	cl_test_dump(&t, "imath", "i64", io, m * 8);
 	CHECK(clEnqueueSVMUnmap(t.q, fo, 0, NULL, NULL));
 	CHECK(clEnqueueSVMUnmap(t.q, io, 0, NULL, NULL));
 	CHECK(clFinish(t.q));
@@ -236,6 +245,7 @@ int main(void)
 				bad++;
 			}
 		}
+		cl_test_dump(&t, "packed", "u8", ps, m * sizeof(*ps));
 		free(ps);
 		clReleaseKernel(kp);
 	}

@@ -1,24 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
- * Vector add over clSVMAlloc memory on rusticl's first device, or on the
- * device whose name contains $SVM_VADD_DEVICE (default "llvmpipe").
+ * Vector add, c[i] = a[i] + b[i] for N ints, over two kinds of memory:
  *
- *   c[i] = a[i] + b[i]   for N ints, a, b and c from clSVMAlloc
+ * 1. clSVMAlloc buffers, mapped and unmapped around host access as
+ *    coarse-grained SVM requires (fine-grained devices allow it too);
+ * 2. plain malloc() memory, no map (fine-grained system SVM; skipped on a
+ *    device without it).
  *
- * Coarse-grained SVM needs map/unmap around host access; the program maps
- * and unmaps always (fine-grained devices allow it too) and checks every
- * element. Prints "svm_vadd: ok ..." and exits 0 on success, exits 1 on a
- * wrong result or an OpenCL error, 77 when no such device exists.
+ * On vsvm, the process's vsvm fdinfo counters (cl_test.h) must show GPU
+ * page faults for each run: the buffers are new to the GPU, so a kernel
+ * that went through the GPU MMU faulted them in. Every element is checked;
+ * the results go to $CL_TEST_OUT for the comparison with llvmpipe. The
+ * device is the one whose name contains $CL_TEST_DEVICE or $SVM_VADD_DEVICE
+ * (default "llvmpipe"). Exits 0 on success, 1 on a wrong result, missing
+ * GPU faults or an OpenCL error, 77 without the device.
  */
-#define CL_TARGET_OPENCL_VERSION 300
-#include <CL/cl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "cl_test.h"
 
 #define N (1 << 20)
 
-static const char *kernel_src =
+static const char *src =
 	"__kernel void vadd(__global const int *a, __global const int *b,\n"
 	"		   __global int *c)\n"
 	"{\n"
@@ -26,145 +27,130 @@ static const char *kernel_src =
 	"	c[i] = a[i] + b[i];\n"
 	"}\n";
 
-#define CHECK(call)                                                        \
-	do {                                                               \
-		cl_int err_ = (call);                                      \
-		if (err_ != CL_SUCCESS) {                                  \
-			fprintf(stderr, "svm_vadd: %s failed: %d\n", #call, \
-				err_);                                     \
-			exit(1);                                           \
-		}                                                          \
-	} while (0)
-
-static int find_device(const char *want, cl_platform_id *pp, cl_device_id *dp,
-		       char *name, size_t name_len)
+/* Runs the kernel on a, b, c; returns the wrong elements. */
+static long vadd(struct cl_test *t, cl_kernel k, cl_int *a, cl_int *b,
+		 cl_int *c, bool svm, const char *what)
 {
-	cl_platform_id plats[16];
-	cl_uint nplat = 0;
+	size_t global = N, bytes = N * sizeof(cl_int);
+	struct cl_test_fdinfo f0, f1;
+	int files;
+	long bad = 0;
+	double t0;
 
-	if (clGetPlatformIDs(16, plats, &nplat) != CL_SUCCESS)
-		return 0;
-	for (cl_uint p = 0; p < nplat && p < 16; p++) {
-		cl_device_id devs[16];
-		cl_uint ndev = 0;
+	if (svm) {
+		CHECK(clEnqueueSVMMap(t->q, CL_TRUE,
+				      CL_MAP_WRITE_INVALIDATE_REGION, a, bytes,
+				      0, NULL, NULL));
+		CHECK(clEnqueueSVMMap(t->q, CL_TRUE,
+				      CL_MAP_WRITE_INVALIDATE_REGION, b, bytes,
+				      0, NULL, NULL));
+	}
+	for (int i = 0; i < N; i++) {
+		a[i] = i;
+		b[i] = 3 * i + 7;
+		c[i] = -1;
+	}
+	if (svm) {
+		CHECK(clEnqueueSVMUnmap(t->q, a, 0, NULL, NULL));
+		CHECK(clEnqueueSVMUnmap(t->q, b, 0, NULL, NULL));
+	}
+	CHECK(clFinish(t->q));
 
-		if (clGetDeviceIDs(plats[p], CL_DEVICE_TYPE_ALL, 16, devs,
-				   &ndev) != CL_SUCCESS)
-			continue;
-		for (cl_uint d = 0; d < ndev && d < 16; d++) {
-			CHECK(clGetDeviceInfo(devs[d], CL_DEVICE_NAME, name_len,
-					      name, NULL));
-			if (strstr(name, want)) {
-				*pp = plats[p];
-				*dp = devs[d];
-				return 1;
-			}
+	files = cl_test_fdinfo(&f0);
+	CHECK(clSetKernelArgSVMPointer(k, 0, a));
+	CHECK(clSetKernelArgSVMPointer(k, 1, b));
+	CHECK(clSetKernelArgSVMPointer(k, 2, c));
+	t0 = cl_test_now();
+	CHECK(clEnqueueNDRangeKernel(t->q, k, 1, NULL, &global, NULL, 0, NULL,
+				     NULL));
+	CHECK(clFinish(t->q));
+	t0 = cl_test_now() - t0;
+	cl_test_fdinfo(&f1);
+
+	if (svm)
+		CHECK(clEnqueueSVMMap(t->q, CL_TRUE, CL_MAP_READ, c, bytes, 0,
+				      NULL, NULL));
+	for (int i = 0; i < N; i++) {
+		if (c[i] != 4 * i + 7) {
+			if (bad < 5)
+				fprintf(stderr, "svm_vadd: %s: c[%d] = %d, "
+					"not %d\n", what, i, c[i], 4 * i + 7);
+			bad++;
 		}
 	}
-	return 0;
+	cl_test_dump(t, what, "i32", c, N);
+	if (svm) {
+		CHECK(clEnqueueSVMUnmap(t->q, c, 0, NULL, NULL));
+		CHECK(clFinish(t->q));
+	}
+
+	if (t->vsvm) {
+		if (!files) {
+			fprintf(stderr, "svm_vadd: %s: no vsvm DRM file with "
+				"vsvm-gpu-faults in /proc/self/fdinfo\n", what);
+			bad++;
+		} else if (f1.faults <= f0.faults) {
+			fprintf(stderr, "svm_vadd: %s: vsvm-gpu-faults did not "
+				"grow (%llu): the kernel did not go through "
+				"the GPU MMU\n", what, f0.faults);
+			bad++;
+		}
+	}
+	printf("svm_vadd: %s: %d ints in %.3f s, GPU faults %llu -> %llu "
+	       "(%d vsvm files)\n", what, N, t0, f0.faults, f1.faults, files);
+	return bad;
 }
 
 int main(void)
 {
-	const char *want = getenv("SVM_VADD_DEVICE");
-	cl_platform_id plat;
-	cl_device_id dev;
-	char name[256], pname[256];
-	cl_device_svm_capabilities svm = 0;
-	cl_int err;
-	size_t global = N, bytes = N * sizeof(cl_int);
+	size_t bytes = N * sizeof(cl_int);
+	struct cl_test t;
 	long bad = 0;
 
-	if (!want)
-		want = "llvmpipe";
-	if (!find_device(want, &plat, &dev, name, sizeof(name))) {
-		fprintf(stderr, "svm_vadd: no OpenCL device named *%s*\n", want);
-		return 77;
-	}
-	CHECK(clGetPlatformInfo(plat, CL_PLATFORM_NAME, sizeof(pname), pname,
-				NULL));
-	CHECK(clGetDeviceInfo(dev, CL_DEVICE_SVM_CAPABILITIES, sizeof(svm), &svm,
-			      NULL));
-	if (!(svm & CL_DEVICE_SVM_COARSE_GRAIN_BUFFER)) {
-		fprintf(stderr, "svm_vadd: %s has no SVM (caps 0x%llx)\n", name,
-			(unsigned long long)svm);
+	cl_test_open(&t, "svm_vadd");
+	if (!(t.svm & CL_DEVICE_SVM_COARSE_GRAIN_BUFFER)) {
+		fprintf(stderr, "svm_vadd: %s has no SVM (caps 0x%llx)\n",
+			t.name, (unsigned long long)t.svm);
 		return 1;
 	}
+	cl_kernel k = cl_test_kernel(&t, src, "vadd");
 
-	cl_context ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
-	CHECK(err);
-	cl_command_queue q =
-		clCreateCommandQueueWithProperties(ctx, dev, NULL, &err);
-	CHECK(err);
-	cl_program prog = clCreateProgramWithSource(ctx, 1, &kernel_src, NULL,
-						    &err);
-	CHECK(err);
-	err = clBuildProgram(prog, 1, &dev, "", NULL, NULL);
-	if (err != CL_SUCCESS) {
-		char log[4096] = "";
-
-		clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG,
-				      sizeof(log) - 1, log, NULL);
-		fprintf(stderr, "svm_vadd: build failed (%d):\n%s\n", err, log);
-		return 1;
-	}
-	cl_kernel k = clCreateKernel(prog, "vadd", &err);
-	CHECK(err);
-
-	cl_int *a = clSVMAlloc(ctx, CL_MEM_READ_ONLY, bytes, 0);
-	cl_int *b = clSVMAlloc(ctx, CL_MEM_READ_ONLY, bytes, 0);
-	cl_int *c = clSVMAlloc(ctx, CL_MEM_WRITE_ONLY, bytes, 0);
-
+	cl_int *a = clSVMAlloc(t.ctx, CL_MEM_READ_ONLY, bytes, 0);
+	cl_int *b = clSVMAlloc(t.ctx, CL_MEM_READ_ONLY, bytes, 0);
+	cl_int *c = clSVMAlloc(t.ctx, CL_MEM_WRITE_ONLY, bytes, 0);
 	if (!a || !b || !c) {
 		fprintf(stderr, "svm_vadd: clSVMAlloc of %zu bytes failed\n",
 			bytes);
 		return 1;
 	}
+	bad += vadd(&t, k, a, b, c, true, "clsvmalloc");
 
-	CHECK(clEnqueueSVMMap(q, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, a,
-			      bytes, 0, NULL, NULL));
-	CHECK(clEnqueueSVMMap(q, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, b,
-			      bytes, 0, NULL, NULL));
-	for (int i = 0; i < N; i++) {
-		a[i] = i;
-		b[i] = 3 * i + 7;
+	/* new memory, the SVM buffers still allocated: no address reused */
+	if (t.svm & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM) {
+		cl_int *ma = malloc(bytes), *mb = malloc(bytes);
+		cl_int *mc = malloc(bytes);
+
+		if (!ma || !mb || !mc)
+			return 1;
+		bad += vadd(&t, k, ma, mb, mc, false, "malloc");
+		free(ma);
+		free(mb);
+		free(mc);
+	} else {
+		printf("svm_vadd: no fine-grained system SVM: malloc() run "
+		       "skipped\n");
 	}
-	CHECK(clEnqueueSVMUnmap(q, a, 0, NULL, NULL));
-	CHECK(clEnqueueSVMUnmap(q, b, 0, NULL, NULL));
+	clSVMFree(t.ctx, a);
+	clSVMFree(t.ctx, b);
+	clSVMFree(t.ctx, c);
 
-	CHECK(clSetKernelArgSVMPointer(k, 0, a));
-	CHECK(clSetKernelArgSVMPointer(k, 1, b));
-	CHECK(clSetKernelArgSVMPointer(k, 2, c));
-	CHECK(clEnqueueNDRangeKernel(q, k, 1, NULL, &global, NULL, 0, NULL,
-				     NULL));
-
-	CHECK(clEnqueueSVMMap(q, CL_TRUE, CL_MAP_READ, c, bytes, 0, NULL,
-			      NULL));
-	for (int i = 0; i < N; i++) {
-		if (c[i] != 4 * i + 7) {
-			if (bad < 5)
-				fprintf(stderr, "svm_vadd: c[%d] = %d, not %d\n",
-					i, c[i], 4 * i + 7);
-			bad++;
-		}
-	}
-	CHECK(clEnqueueSVMUnmap(q, c, 0, NULL, NULL));
-	CHECK(clFinish(q));
-
-	clSVMFree(ctx, a);
-	clSVMFree(ctx, b);
-	clSVMFree(ctx, c);
 	clReleaseKernel(k);
-	clReleaseProgram(prog);
-	clReleaseCommandQueue(q);
-	clReleaseContext(ctx);
-
+	cl_test_close(&t);
 	if (bad) {
-		fprintf(stderr, "svm_vadd: %ld of %d elements wrong on %s\n",
-			bad, N, name);
+		fprintf(stderr, "svm_vadd: %ld failures on %s\n", bad, t.name);
 		return 1;
 	}
-	printf("svm_vadd: ok, %d elements on \"%s\" (%s), SVM caps 0x%llx\n", N,
-	       name, pname, (unsigned long long)svm);
+	printf("svm_vadd: ok on \"%s\", SVM caps 0x%llx\n", t.name,
+	       (unsigned long long)t.svm);
 	return 0;
 }

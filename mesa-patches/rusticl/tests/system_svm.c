@@ -97,6 +97,9 @@ int main(void)
 		}
 	}
 
+	/* a * x + y: one multiply and one add, or a fused one (0.5 ulp each) */
+	cl_test_dump(&t, "saxpy", "f32u1", y, n);
+
 	/* rowsum, with a local size left to the runtime */
 	CHECK(clSetKernelArgSVMPointer(rowsum, 0, m));
 	CHECK(clSetKernelArgSVMPointer(rowsum, 1, s));
@@ -127,6 +130,8 @@ int main(void)
 		}
 	}
 
+	cl_test_dump(&t, "rowsum", "i64", s, rows);
+	cl_test_dump(&t, "first_neg", "i32", first_neg, rows);
 	clReleaseKernel(saxpy);
 	clReleaseKernel(rowsum);
 	cl_test_close(&t);
