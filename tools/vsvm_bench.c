@@ -80,6 +80,7 @@
 #include <unistd.h>
 
 #include "vsvm.h"
+#include "vsvm_debugfs_stat.h"
 
 /*
  * The test_hmm uapi (lib/test_hmm_uapi.h in the kernel tree), restated:
@@ -762,23 +763,13 @@ static void bench_munmap(vsvm_device_handle dev, uint64_t mib)
  */
 static int64_t debugfs_stat(const char *name)
 {
-	char line[128], key[64];
-	unsigned long long v;
 	int64_t ret = -1;
 	glob_t g;
-	FILE *f;
 
 	if (glob("/sys/kernel/debug/dri/*/vsvm_stats", 0, NULL, &g))
 		return -1;
-	f = fopen(g.gl_pathv[0], "r");
+	ret = vsvm_debugfs_stat_read(g.gl_pathv[0], name);
 	globfree(&g);
-	if (!f)
-		return -1;
-	while (ret < 0 && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63[^:]: %llu", key, &v) == 2 &&
-		    !strcmp(key, name))
-			ret = v;
-	fclose(f);
 	return ret;
 }
 

@@ -102,6 +102,7 @@
 #include <unistd.h>
 
 #include "vsvm.h"
+#include "vsvm_debugfs_stat.h"
 
 #define KIB		1024ull
 #define MIB		(1ull << 20)
@@ -441,22 +442,7 @@ static void find_devices(void)
  */
 static int64_t debugfs_stat(const struct device *d, const char *name)
 {
-	char path[96], line[128], key[64];
-	unsigned long long v;
-	int64_t ret = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/vsvm_stats",
-		 d->minor);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (ret < 0 && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63[^:]: %llu", key, &v) == 2 &&
-		    !strcmp(key, name))
-			ret = v;
-	fclose(f);
-	return ret;
+	return vsvm_debugfs_stat(d->minor, name);
 }
 
 static int64_t debugfs_vms(const struct device *d)

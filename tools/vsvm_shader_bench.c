@@ -39,6 +39,7 @@
 
 #include "vsvm.h"
 #include "vsvm_isa.h"
+#include "vsvm_debugfs_stat.h"
 
 #define GROUP	256
 #define MAX_INST	64
@@ -144,25 +145,11 @@ static uint64_t shape_lane_insts(const struct prog *p, uint64_t items,
 
 static int64_t debugfs_stat(int fd, const char *name)
 {
-	char path[96], line[128], key[64];
-	unsigned long long v;
-	int64_t ret = -1;
 	struct stat st;
-	FILE *f;
 
 	if (fstat(fd, &st))
 		return -1;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/vsvm_stats",
-		 minor(st.st_rdev));
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (ret < 0 && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63[^:]: %llu", key, &v) == 2 &&
-		    !strcmp(key, name))
-			ret = v;
-	fclose(f);
-	return ret;
+	return vsvm_debugfs_stat(minor(st.st_rdev), name);
 }
 
 static int cmp_double(const void *a, const void *b)
